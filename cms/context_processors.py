@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from ksf.roles import Role, roles_for
+
+
+def portal(request: HttpRequest) -> dict:
+    """Header navigation, chosen by the roles the person holds."""
+    user = getattr(request, "user", None)
+    links = [{"label": "Home", "url": "/"}]
+    if user is not None and user.is_authenticated:
+        roles = roles_for(user)
+        links.append({"label": "KSF outlines", "url": reverse("ksf:post_list")})
+        if Role.MANAGER in roles or Role.SERVICE_LEAD in roles or Role.ADMINISTRATOR in roles:
+            links.append({"label": "Teams", "url": reverse("ksf:team_list")})
+        if user.has_perm("wagtailadmin.access_admin"):
+            links.append({"label": "Admin", "url": reverse("wagtailadmin_home")})
+    path = getattr(request, "path", "")
+    for link in links:
+        link["current"] = link["url"] == path or (link["url"] != "/" and path.startswith(link["url"]))
+    return {"portal_name": settings.PORTAL_NAME, "portal_links": links}

@@ -1,0 +1,81 @@
+"""Admin pages beyond the viewsets: staff import, outline copy, the import template."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from wagtail.admin.auth import permission_required
+
+from ksf import services
+from ksf.admin_forms import CopyOutlineForm, StaffImportForm
+from ksf.imports.staff import OPTIONAL, REQUIRED, import_staff
+from ksf.imports.tabular import ImportFailed
+from ksf.models import Post
+
+
+@permission_required("ksf.add_staffmember")
+def staff_import(request: HttpRequest) -> HttpResponse:
+    result = failure = None
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_staff(
+                upload.read(),
+                upload.name,
+                user=request.user,
+                create_logins=form.cleaned_data["create_logins"],
+            )
+            messages.success(request, f"Imported {upload.name}. {result.summary()}")
+        except ImportFailed as exc:
+            failure = exc
+    return TemplateResponse(
+        request,
+        "ksf/admin/staff_import.html",
+        {
+            "form": form,
+            "result": result,
+            "failure": failure,
+            "required": REQUIRED,
+            "optional": OPTIONAL,
+            "page_title": "Import staff",
+            "header_icon": "group",
+        },
+    )
+
+
+@permission_required("ksf.add_staffmember")
+def staff_import_template(request: HttpRequest) -> HttpResponse:
+    header = ",".join([*REQUIRED, *OPTIONAL])
+    example = (
+        "10000001,Alex,Morgan,alex.morgan@example.nhs.uk,Physiotherapist,5,MSK-NORTH,1.0,"
+        "10000002,2024-09-01,Physiotherapist,PH123456,2026-04-30"
+    )
+    response = HttpResponse(f"{header}\n{example}\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'
+    return response
+
+
+def copy_outline(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Post, pk=pk)
+    if not request.user.has_perm("ksf.change_post"):
+        raise PermissionDenied
+    form = CopyOutlineForm(request.POST or None, target=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.copy_outline(
+                source=form.cleaned_data["source"], target=target, user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("source", exc)
+        else:
+            messages.success(request, f"Copied {count} dimensions into the outline of {target}.")
+            return redirect(reverse("ksf_post:edit", args=[target.pk]))
+    return TemplateResponse(
+        request,
+        "ksf/admin/copy_outline.html",
+        {"form": form, "target": target, "page_title": f"Copy a KSF outline into {target}",
+         "header_icon": "copy"},
+    )

@@ -1,0 +1,75 @@
+"""Audit trail: who changed what, kept in Wagtail's log entries so the admin shows it.
+
+Creates and deletes use Wagtail's own ``wagtail.create`` / ``wagtail.delete`` actions; changes
+use ``ksf.change`` whose data holds ``{"changes": {field: [before, after]}}`` so the history
+view can say exactly what changed.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import models
+from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import log as wagtail_log
+
+CHANGE_ACTION = "ksf.change"
+
+
+def _display(instance: models.Model, field: models.Field) -> str:
+    value = getattr(instance, field.name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(instance, f"get_{field.name}_display")())
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, str]:
+    """A readable picture of an object's editable fields, plus any extras it declares."""
+    values = {
+        str(field.verbose_name): _display(instance, field)
+        for field in instance._meta.concrete_fields
+        if field.editable and not field.primary_key
+    }
+    extra = getattr(instance, "audit_extra", None)
+    if callable(extra) and instance.pk:
+        values.update(extra())
+    return values
+
+
+def diff(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, list[str]]:
+    return {k: [before.get(k, "—"), v] for k, v in after.items() if before.get(k, "—") != v}
+
+
+def log_create(instance: models.Model, user: User | None, **data: Any) -> None:
+    wagtail_log(instance=instance, action="wagtail.create", user=user, data=data or None)
+
+
+def log_change(
+    instance: models.Model, user: User | None, changes: Mapping[str, list[str]], **data: Any
+) -> None:
+    if changes:
+        wagtail_log(
+            instance=instance,
+            action=CHANGE_ACTION,
+            user=user,
+            data={"changes": dict(changes), **data},
+        )
+
+
+def log_delete(instance: models.Model, user: User | None) -> None:
+    wagtail_log(instance=instance, action="wagtail.delete", user=user)
+
+
+class ChangeFormatter(LogFormatter):
+    label = "Change"
+
+    def format_message(self, log_entry) -> str:
+        changes = (log_entry.data or {}).get("changes") or {}
+        if not changes:
+            return "Changed"
+        parts = [f"{field}: {old} → {new}" for field, (old, new) in changes.items()]
+        source = (log_entry.data or {}).get("source")
+        prefix = f"Changed ({source})" if source else "Changed"
+        return f"{prefix}: " + "; ".join(parts)

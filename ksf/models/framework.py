@@ -1,0 +1,68 @@
+"""The NHS Knowledge and Skills Framework: dimensions, levels and indicators."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.search import index
+
+LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+LEVEL_CHOICES = [(n, f"Level {n}") for n in range(1, 5)]
+
+
+class KSFDimension(index.Indexed, ClusterableModel):
+    class Kind(models.TextChoices):
+        CORE = "core", "Core"
+        SPECIFIC = "specific", "Specific"
+
+    code = models.CharField(max_length=10, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    group = models.CharField(max_length=60)
+    title = models.CharField(max_length=255)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    search_fields = [index.SearchField("title"), index.SearchField("code")]
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = "KSF dimension"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class KSFLevel(ClusterableModel):
+    dimension = ParentalKey(KSFDimension, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, validators=LEVEL_VALIDATORS)
+    title = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["dimension__sort_order", "level"]
+        verbose_name = "KSF level"
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "level"], name="ksf_level_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.code} level {self.level}: {self.title}"
+
+
+class KSFIndicator(models.Model):
+    """A lettered statement of what someone at a level does; local ones may be added."""
+
+    level = models.ForeignKey(KSFLevel, on_delete=models.CASCADE, related_name="indicators")
+    letter = models.CharField(max_length=3)
+    text = models.TextField()
+    is_local = models.BooleanField(
+        default=False, help_text="Added by this organisation rather than shipped with the KSF."
+    )
+
+    class Meta:
+        ordering = ["level__dimension__sort_order", "level__level", "letter"]
+        verbose_name = "KSF indicator"
+        constraints = [
+            models.UniqueConstraint(fields=["level", "letter"], name="ksf_indicator_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level.dimension.code}.{self.level.level}{self.letter} {self.text[:60]}"

@@ -1,0 +1,91 @@
+"""The organisation's structure: a health board, its sites, services and teams."""
+
+from django.db import models
+from wagtail.search import index
+
+from .choices import Profession
+
+
+class Organisation(index.Indexed, models.Model):
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, unique=True, help_text="e.g. the ODS code")
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareSite(index.Indexed, models.Model):
+    """A hospital, clinic or community base where teams work."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, unique=True)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "care site"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(index.Indexed, models.Model):
+    """A professional service line such as MSK physiotherapy or paediatric OT."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, unique=True)
+    profession = models.CharField(max_length=40, choices=Profession.choices)
+    lead = models.ForeignKey(
+        "ksf.StaffMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services_led",
+        help_text="Service lead: sees workforce figures across this service's teams.",
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(index.Indexed, models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
+    site = models.ForeignKey(CareSite, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, unique=True)
+    lead = models.ForeignKey(
+        "ksf.StaffMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teams_led",
+        help_text="Team lead: can see and act for everyone currently assigned to this team.",
+    )
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("code"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("view_workforce_team", "Can view a team's people and skill figures")]
+
+    def __str__(self) -> str:
+        return self.name

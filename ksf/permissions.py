@@ -1,0 +1,170 @@
+"""Object permissions: one policy per guarded model, and the sync that keeps grants in step.
+
+Grants are derived from the organisation's structure (who is whose line manager, who leads
+which team) and stored as django-guardian rows, so every later feature asks the same question
+the same way: ``policy.user_has_permission_for_instance(user, action, obj)``.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.db import transaction
+from django.db.models import Model, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+
+class ObjectPermissionPolicy(ModelPermissionPolicy):
+    """Model-wide permission (groups) or a guardian grant on the single object."""
+
+    def user_has_permission_for_instance(
+        self, user: User | AnonymousUser, action: str, instance: Model
+    ) -> bool:
+        if not user.is_authenticated or not user.is_active:
+            return False
+        perm = self._get_permission_name(action)
+        return user.has_perm(perm) or user.has_perm(perm, instance)
+
+    def instances_user_has_any_permission_for(
+        self, user: User | AnonymousUser, actions: Iterable[str]
+    ) -> QuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.model._default_manager.none()
+        perms = [self._get_permission_name(a) for a in actions]
+        return get_objects_for_user(
+            user,
+            perms,
+            klass=self.model._default_manager.all(),
+            any_perm=True,
+            accept_global_perms=True,
+            with_superuser=True,
+        )
+
+    def user_has_permission(self, user: User | AnonymousUser, action: str) -> bool:
+        """True if the user may do this to at least one object (used to show menus)."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        if super().user_has_permission(user, action):
+            return True
+        return self.instances_user_has_permission_for(user, action).exists()
+
+
+def _policy(model_label: str) -> ObjectPermissionPolicy:
+    return ObjectPermissionPolicy(model_label)
+
+
+staff_policy = _policy("ksf.StaffMember")
+team_policy = _policy("ksf.Team")
+
+
+SELF_PERMS = ("view_portfolio_staffmember",)
+MANAGER_PERMS = ("view_portfolio_staffmember", "manage_portfolio_staffmember")
+TEAM_LEAD_PERMS = ("view_workforce_team",)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    granted: int
+    revoked: int
+
+
+def _perm_ids(codenames: Iterable[str]) -> dict[str, int]:
+    return dict(
+        Permission.objects.filter(content_type__app_label="ksf", codename__in=codenames)
+        .values_list("codename", "id")
+    )
+
+
+@transaction.atomic
+def sync_structure_permissions(
+    *, staff_ids: Iterable[int] | None = None, on: datetime.date | None = None
+) -> SyncResult:
+    """Make guardian rows match the structure as it stands on ``on`` (default today).
+
+    With ``staff_ids``, only grants *on* those people are recomputed (cheap, used after a
+    single edit); without, everything is, which a daily job runs so that a manager loses
+    access the day an assignment ends.
+    """
+    from ksf.models import (
+        PostAssignment,
+        StaffMember,
+        StaffMemberUserObjectPermission,
+    )
+
+    on = on or datetime.date.today()
+    ids = _perm_ids(SELF_PERMS + MANAGER_PERMS + TEAM_LEAD_PERMS)
+    scope = Q() if staff_ids is None else Q(pk__in=list(staff_ids))
+
+    desired: set[tuple[int, int, int]] = set()
+    for staff_id, user_id in StaffMember.objects.filter(scope, user__isnull=False).values_list(
+        "pk", "user_id"
+    ):
+        desired.update((user_id, staff_id, ids[c]) for c in SELF_PERMS)
+
+    current = PostAssignment.objects.current(on)
+    if staff_ids is not None:
+        current = current.filter(staff_id__in=list(staff_ids))
+    pairs = set(
+        current.filter(line_manager__user__isnull=False).values_list(
+            "line_manager__user_id", "staff_id"
+        )
+    ) | set(current.filter(team__lead__user__isnull=False).values_list("team__lead__user_id", "staff_id"))
+    for user_id, staff_id in pairs:
+        desired.update((user_id, staff_id, ids[c]) for c in MANAGER_PERMS)
+
+    existing_qs = StaffMemberUserObjectPermission.objects.filter(
+        permission_id__in=[ids[c] for c in MANAGER_PERMS]
+    )
+    if staff_ids is not None:
+        existing_qs = existing_qs.filter(content_object_id__in=list(staff_ids))
+    existing = {
+        (u, s, p): pk
+        for pk, u, s, p in existing_qs.values_list("pk", "user_id", "content_object_id", "permission_id")
+    }
+    to_add = desired - existing.keys()
+    to_remove = [pk for key, pk in existing.items() if key not in desired]
+    StaffMemberUserObjectPermission.objects.filter(pk__in=to_remove).delete()
+    StaffMemberUserObjectPermission.objects.bulk_create(
+        [StaffMemberUserObjectPermission(user_id=u, content_object_id=s, permission_id=p) for u, s, p in to_add],
+        batch_size=1000,
+    )
+    granted, revoked = len(to_add), len(to_remove)
+
+    if staff_ids is None:
+        added, removed = _sync_team_lead_grants()
+        granted += added
+        revoked += removed
+    return SyncResult(granted=granted, revoked=revoked)
+
+
+def sync_team_permissions(team_ids: Iterable[int]) -> None:
+    """After a team's lead changes: regrant the team and everyone currently in it."""
+    from ksf.models import PostAssignment
+
+    staff_ids = set(
+        PostAssignment.objects.filter(team_id__in=list(team_ids)).values_list("staff_id", flat=True)
+    )
+    sync_structure_permissions(staff_ids=staff_ids)
+    _sync_team_lead_grants()
+
+
+def _sync_team_lead_grants() -> tuple[int, int]:
+    from ksf.models import Team, TeamUserObjectPermission
+
+    team_perm = _perm_ids(TEAM_LEAD_PERMS)[TEAM_LEAD_PERMS[0]]
+    wanted = set(Team.objects.filter(lead__user__isnull=False).values_list("lead__user_id", "pk"))
+    have = {
+        (u, t): pk
+        for pk, u, t in TeamUserObjectPermission.objects.filter(permission_id=team_perm).values_list(
+            "pk", "user_id", "content_object_id"
+        )
+    }
+    remove = [pk for key, pk in have.items() if key not in wanted]
+    add = wanted - have.keys()
+    TeamUserObjectPermission.objects.filter(pk__in=remove).delete()
+    TeamUserObjectPermission.objects.bulk_create(
+        [TeamUserObjectPermission(user_id=u, content_object_id=t, permission_id=team_perm) for u, t in add]
+    )
+    return len(add), len(remove)

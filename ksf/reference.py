@@ -1,0 +1,55 @@
+"""Load the KSF reference data (dimensions, levels, indicators) shipped in reference_data/.
+
+Idempotent: existing rows are updated in place and local indicators are never touched, so it
+is safe to run from a migration and again after the files change.
+"""
+
+import csv
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "reference_data"
+
+
+def read_dimensions() -> list[dict[str, str]]:
+    with (DATA / "ksf_dimensions.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_levels() -> list[dict[str, str]]:
+    with (DATA / "ksf_levels.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def split_indicators(text: str) -> list[tuple[str, str]]:
+    """'a) does x | b) does y' -> [('a', 'does x'), ('b', 'does y')]"""
+    items = []
+    for part in text.split(" | "):
+        letter, _, statement = part.strip().partition(") ")
+        items.append((letter.strip(), statement.strip()))
+    return items
+
+
+def load_ksf(dimension_model, level_model, indicator_model) -> int:
+    """Create or update the 30 dimensions; models are passed in so migrations can call it."""
+    for order, row in enumerate(read_dimensions(), start=1):
+        dimension_model.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "kind": row["kind"],
+                "group": row["group"],
+                "title": row["title"],
+                "sort_order": order,
+            },
+        )
+    dimensions = {d.code: d for d in dimension_model.objects.all()}
+    for row in read_levels():
+        level, _ = level_model.objects.update_or_create(
+            dimension=dimensions[row["dimension"]],
+            level=int(row["level"]),
+            defaults={"title": row["title"]},
+        )
+        for letter, text in split_indicators(row["indicators"]):
+            indicator_model.objects.update_or_create(
+                level=level, letter=letter, is_local=False, defaults={"text": text}
+            )
+    return len(dimensions)

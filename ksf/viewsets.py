@@ -1,0 +1,207 @@
+"""Wagtail admin viewsets for administrators: organisation, people, posts, the KSF."""
+
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from ksf.admin_forms import PostForm
+from ksf.models import (
+    CareSite,
+    KSFDimension,
+    KSFIndicator,
+    Organisation,
+    Post,
+    PostAssignment,
+    Service,
+    StaffMember,
+    Team,
+)
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    name = "ksf_organisation"
+    icon = "site"
+    list_display = ["name", "code"]
+    form_fields = ["name", "code"]
+    search_fields = ["name", "code"]
+    list_export = ["name", "code"]
+    inspect_view_enabled = True
+
+
+class CareSiteViewSet(ModelViewSet):
+    model = CareSite
+    name = "ksf_site"
+    icon = "home"
+    menu_label = "Sites"
+    list_display = ["name", "code", "organisation"]
+    list_filter = ["organisation"]
+    form_fields = ["organisation", "name", "code"]
+    search_fields = ["name", "code"]
+    list_export = ["name", "code", "organisation"]
+    inspect_view_enabled = True
+
+
+class ServiceViewSet(ModelViewSet):
+    model = Service
+    name = "ksf_service"
+    icon = "folder-open-inverse"
+    list_display = ["name", "code", "profession", "lead"]
+    list_filter = ["profession", "organisation"]
+    form_fields = ["organisation", "name", "code", "profession", "lead"]
+    search_fields = ["name", "code"]
+    list_export = ["name", "code", "profession", "lead"]
+    inspect_view_enabled = True
+
+
+class TeamViewSet(ModelViewSet):
+    model = Team
+    name = "ksf_team"
+    icon = "group"
+    list_display = ["name", "code", "service", "site", "lead"]
+    list_filter = ["service", "site"]
+    form_fields = ["name", "code", "service", "site", "lead"]
+    search_fields = ["name", "code"]
+    list_export = ["name", "code", "service", "site", "lead"]
+    inspect_view_enabled = True
+
+
+class StaffMemberViewSet(ModelViewSet):
+    model = StaffMember
+    name = "ksf_staff"
+    icon = "user"
+    menu_label = "Staff"
+    list_display = ["last_name", "first_name", "staff_number", "profession", "band", "user"]
+    list_filter = ["profession", "band"]
+    search_fields = ["first_name", "last_name", "staff_number", "email"]
+    list_export = [
+        "staff_number",
+        "first_name",
+        "last_name",
+        "email",
+        "profession",
+        "band",
+        "hcpc_number",
+        "hcpc_renewal_date",
+    ]
+    export_filename = "staff"
+    inspect_view_enabled = True
+    panels = [
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldRowPanel([FieldPanel("staff_number"), FieldPanel("email")]),
+        FieldRowPanel([FieldPanel("profession"), FieldPanel("band")]),
+        FieldRowPanel([FieldPanel("hcpc_number"), FieldPanel("hcpc_renewal_date")]),
+        FieldPanel("user"),
+    ]
+
+
+class PostViewSet(ModelViewSet):
+    model = Post
+    name = "ksf_post"
+    icon = "clipboard-list"
+    list_display = ["title", "band", "profession", "service"]
+    list_filter = ["band", "profession", "service"]
+    search_fields = ["title"]
+    list_export = ["title", "band", "profession", "service", "outline_summary"]
+    export_headings = {"outline_summary": "KSF outline (foundation/second)"}
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        base_form_class=PostForm,
+        children=[
+        MultiFieldPanel(
+            [
+                FieldPanel("title"),
+                FieldRowPanel([FieldPanel("band"), FieldPanel("profession")]),
+                FieldPanel("service"),
+                FieldPanel("summary"),
+            ],
+            heading="Post",
+        ),
+        HelpPanel(
+            template="ksf/admin/outline_help.html",
+            heading="KSF outline",
+        ),
+        InlinePanel(
+            "outline",
+            heading="KSF outline",
+            label="Dimension",
+            panels=[
+                FieldPanel("dimension"),
+                FieldRowPanel([FieldPanel("foundation_level"), FieldPanel("second_level")]),
+            ],
+        ),
+        ],
+    )
+
+
+class PostAssignmentViewSet(ModelViewSet):
+    model = PostAssignment
+    name = "ksf_assignment"
+    icon = "link"
+    menu_label = "Post assignments"
+    list_display = ["staff", "post", "team", "wte", "start_date", "end_date", "line_manager"]
+    list_filter = ["team", "start_date", "end_date"]
+    search_fields = ["staff__last_name", "staff__staff_number"]
+    list_export = ["staff", "post", "team", "wte", "start_date", "end_date", "line_manager"]
+    inspect_view_enabled = True
+    form_fields = ["staff", "post", "team", "wte", "start_date", "end_date", "line_manager"]
+
+
+class KSFDimensionViewSet(ModelViewSet):
+    model = KSFDimension
+    name = "ksf_dimension"
+    icon = "list-ol"
+    menu_label = "KSF dimensions"
+    list_display = ["code", "title", "kind", "group"]
+    list_filter = ["kind", "group"]
+    list_export = ["code", "title", "kind", "group"]
+    search_fields = ["code", "title"]
+    inspect_view_enabled = True
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
+        FieldPanel("group"),
+        FieldPanel("title"),
+        InlinePanel("levels", heading="Levels", panels=[FieldPanel("level"), FieldPanel("title")]),
+    ]
+
+
+class KSFIndicatorViewSet(ModelViewSet):
+    model = KSFIndicator
+    name = "ksf_indicator"
+    icon = "list-ul"
+    menu_label = "KSF indicators"
+    list_display = ["__str__", "is_local"]
+    list_filter = ["is_local", "level__dimension", "level__level"]
+    list_export = ["level", "letter", "text", "is_local"]
+    search_fields = ["text"]
+    form_fields = ["level", "letter", "text", "is_local"]
+    inspect_view_enabled = True
+
+
+class OrganisationGroup(ModelViewSetGroup):
+    menu_label = "Organisation"
+    menu_icon = "site"
+    menu_order = 200
+    items = (
+        StaffMemberViewSet,
+        PostViewSet,
+        PostAssignmentViewSet,
+        TeamViewSet,
+        ServiceViewSet,
+        CareSiteViewSet,
+        OrganisationViewSet,
+    )
+
+
+class KSFGroup(ModelViewSetGroup):
+    menu_label = "KSF"
+    menu_icon = "list-ol"
+    menu_order = 210
+    items = (KSFDimensionViewSet, KSFIndicatorViewSet)

@@ -1,0 +1,77 @@
+"""Admin wiring for the ksf app: menus, viewsets, extra pages, audit and actions."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from ksf import admin_views, audit
+from ksf.actions import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
+from ksf.models import (
+    CareSite,
+    KSFDimension,
+    KSFIndicator,
+    Organisation,
+    OutlineEntry,
+    Post,
+    PostAssignment,
+    Service,
+    StaffMember,
+    Team,
+)
+from ksf.viewsets import KSFGroup, OrganisationGroup
+
+AUDITED_MODELS = (
+    Organisation,
+    CareSite,
+    Service,
+    Team,
+    StaffMember,
+    Post,
+    PostAssignment,
+    OutlineEntry,
+    KSFDimension,
+    KSFIndicator,
+)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [OrganisationGroup(), KSFGroup()]
+
+
+@hooks.register("register_actions")
+def register_actions(registry):
+    for model in AUDITED_MODELS:
+        registry.register(model, AuditedCreateAction)
+        registry.register(model, AuditedEditAction)
+        registry.register(model, AuditedDeleteAction)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(audit.CHANGE_ACTION)(audit.ChangeFormatter)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("staff-import/", admin_views.staff_import, name="ksf_staff_import"),
+        path(
+            "staff-import/template.csv",
+            admin_views.staff_import_template,
+            name="ksf_staff_import_template",
+        ),
+        path("ksf/posts/<int:pk>/copy-outline/", admin_views.copy_outline, name="ksf_copy_outline"),
+    ]
+
+
+class StaffImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("ksf.add_staffmember")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return StaffImportMenuItem(
+        "Import staff", reverse("ksf_staff_import"), icon_name="upload", order=205
+    )
