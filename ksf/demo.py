@@ -1,4 +1,4 @@
-"""A deterministic demo health board: 3 sites, 4 services, 13 teams, about 200 staff.
+"""A deterministic demo health board: 3 sites, 4 services, 14 teams, about 200 staff.
 
 The same seed gives the same people every time, so screenshots, journeys and docs agree.
 """
@@ -177,6 +177,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     head = person("8c", Profession.PHYSIOTHERAPIST, "Catrin", "Hughes")
     head.save()
     staff_count = 1
+    leadership: Team | None = None  # made with the first service; senior staff sit here
     assignments: list[PostAssignment] = []
     teams_made = 0
     posts_made = 0
@@ -191,7 +192,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         posts: dict[str, Post] = {}
         for title, band, specific in catalogue:
             post = Post.objects.create(
-                title=title if title != "Service lead" else f"{s_name.capitalize()} service lead",
+                title=title if title != "Service lead" else f"{s_name[0].upper()}{s_name[1:]} service lead",
                 band=band,
                 profession=profession if band not in ("3", "4") else Profession.SUPPORT_WORKER,
                 service=service,
@@ -210,17 +211,19 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         service.save(update_fields=["lead"])
         if is_msk:
             logins[Role.SERVICE_LEAD] = lead
+        if leadership is None:
+            leadership = Team.objects.create(
+                service=service, site=sites["GWY"], name="Therapies leadership", code="LEAD", lead=head
+            )
+            teams_made += 1
         assignments.append(PostAssignment(
-            staff=lead, post=posts["Service lead"], team=None, wte=Decimal("1.00"),
+            staff=lead, post=posts["Service lead"], team=leadership, wte=Decimal("1.00"),
             start_date=today - datetime.timedelta(days=rng.randint(800, 3000)), line_manager=head,
         ))
-        lead_assignment = assignments[-1]
 
         for t_code, t_name, site_code in teams:
             team = Team.objects.create(service=service, site=sites[site_code], name=t_name, code=t_code)
             teams_made += 1
-            if lead_assignment.team_id is None:
-                lead_assignment.team = team
             names = ("Gareth", "Owen") if t_code == "MSK-N" else (None, None)
             team_lead = person("7", profession, *names)
             team_lead.save()
@@ -282,7 +285,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     posts_made += 1
     logins[Role.EDUCATOR] = educator
     assignments.append(PostAssignment(
-        staff=educator, post=edu_post, team=Team.objects.get(code="MSK-N"), wte=Decimal("0.60"),
+        staff=educator, post=edu_post, team=leadership, wte=Decimal("0.60"),
         start_date=today - datetime.timedelta(days=900), line_manager=msk.lead,
     ))
     head_post = Post.objects.create(
@@ -291,7 +294,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     _outline(head_post, "8c", {"G5": (4, 4), "G6": (4, 4), "G7": (3, 4)}, dims)
     posts_made += 1
     assignments.append(PostAssignment(
-        staff=head, post=head_post, team=Team.objects.get(code="MSK-N"), wte=Decimal("1.00"),
+        staff=head, post=head_post, team=leadership, wte=Decimal("1.00"),
         start_date=today - datetime.timedelta(days=4000),
     ))
     PostAssignment.objects.bulk_create(assignments)
