@@ -32,7 +32,14 @@ class ObjectPermissionPolicy(ModelPermissionPolicy):
     ) -> QuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.model._default_manager.none()
-        perms = [self._get_permission_name(a) for a in actions]
+        known = set(
+            Permission.objects.filter(
+                content_type=self._content_type, codename__in=self._get_permission_codenames(actions)
+            ).values_list("codename", flat=True)
+        )
+        perms = [f"{self.app_label}.{codename}" for codename in known]
+        if not perms:  # e.g. "publish" on a model that is never published
+            return self.model._default_manager.none()
         return get_objects_for_user(
             user,
             perms,

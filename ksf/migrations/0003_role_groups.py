@@ -20,7 +20,11 @@ GROUP_PERMISSIONS = {
     "Supervisors": [],
     "Educators": [("wagtailadmin", "access_admin")],
     "Service leads": [("ksf", "view_workforce_team"), ("ksf", "view_post")],
-    "Administrators": [("wagtailadmin", "access_admin"), ("ksf", "view_workforce_team")]
+    "Administrators": [
+        ("wagtailadmin", "access_admin"),
+        ("ksf", "view_workforce_team"),
+        ("ksf", "view_portfolio_staffmember"),
+    ]
     + [("ksf", f"{action}_{model}") for model in ADMIN_MODELS for action in ("add", "change", "delete", "view")]
     + [
         ("auth", "add_user"),

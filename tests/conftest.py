@@ -1,0 +1,89 @@
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+
+from ksf.models import Post, StaffMember, Team
+from ksf.permissions import sync_structure_permissions
+from ksf.roles import Role
+from tests.factories import (
+    PASSWORD,
+    AssignmentFactory,
+    PostFactory,
+    ServiceFactory,
+    TeamFactory,
+    UserFactory,
+    full_outline,
+    staff_with_login,
+)
+
+
+@dataclass
+class World:
+    """A small board with one person per role, and a second team nobody here manages."""
+
+    users: dict[str, User | None]
+    manager: StaffMember
+    clinician: StaffMember
+    stranger: StaffMember
+    team: Team
+    other_team: Team
+    post: Post
+
+    def user(self, role: str) -> User | None:
+        return self.users[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    service = ServiceFactory(name="MSK physiotherapy")
+    team = TeamFactory(service=service, name="MSK North")
+    other_team = TeamFactory(service=ServiceFactory(name="Adult OT"), name="Acute OT")
+    manager = staff_with_login(band="7", first_name="Mona", last_name="Manager")
+    team.lead = manager
+    team.save()
+    clinician = staff_with_login(first_name="Cara", last_name="Clinician")
+    stranger = staff_with_login(first_name="Sam", last_name="Stranger")
+    post = PostFactory(service=service, title="Physiotherapist", band="5")
+    full_outline(post)
+    AssignmentFactory(staff=manager, team=team, post=PostFactory(service=service, band="7"))
+    AssignmentFactory(staff=clinician, team=team, post=post, line_manager=manager)
+    AssignmentFactory(staff=stranger, team=other_team, post=PostFactory(service=other_team.service))
+    lead = staff_with_login(band="8b", first_name="Lee", last_name="Lead")
+    service.lead = lead
+    service.save()
+    users = {
+        "anonymous": None,
+        "clinician": clinician.user,
+        "manager": manager.user,
+        "educator": UserFactory(username="edu", roles=[Role.EDUCATOR]),
+        "supervisor": UserFactory(username="sup", roles=[Role.SUPERVISOR, Role.CLINICIAN]),
+        "service_lead": lead.user,
+        "administrator": UserFactory(username="adm", roles=[Role.ADMINISTRATOR]),
+    }
+    users["service_lead"].groups.add(*UserFactory(roles=[Role.SERVICE_LEAD]).groups.all())
+    sync_structure_permissions()
+    return World(
+        users=users,
+        manager=manager,
+        clinician=clinician,
+        stranger=stranger,
+        team=team,
+        other_team=other_team,
+        post=post,
+    )
+
+
+ROLES = ["anonymous", "clinician", "manager", "educator", "supervisor", "service_lead", "administrator"]
+
+
+def login(client, user: User | None):
+    if user is not None:
+        assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return datetime.date.today()

@@ -1,0 +1,123 @@
+"""Every URL the project serves, classified with the outcome each role must get.
+
+Outcomes: ok (200), login (anonymous sent to sign in), denied (403, 404, or the admin's
+redirect away), redirect (elsewhere), method (405). A URL of ours that no rule names fails
+the suite; later features add their rows here.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ["anonymous", "clinician", "manager", "educator", "supervisor", "service_lead", "administrator"]
+OUR_APPS = ("ksf", "competencies", "fellowships", "exports", "cms")
+OUR_ROUTE_PREFIXES = ("accounts/", "portal/", "healthz", "ims/", "exports/")
+
+
+def everyone(outcome: str, **overrides: str) -> dict[str, str]:
+    return {role: overrides.get(role, outcome) for role in ROLES}
+
+
+SIGNED_IN = everyone("ok", anonymous="login")
+ADMIN_ONLY = everyone("denied", anonymous="login", administrator="ok")
+ADMIN_AREA = everyone("denied", anonymous="login", educator="ok", administrator="ok")
+
+
+@dataclass
+class Rule:
+    names: str  # regular expression matched against the full URL name
+    expect: dict[str, str]
+    kwargs: Callable[[object, str], dict] = field(default=lambda world, name: {})
+    note: str = ""
+
+    def matches(self, name: str) -> bool:
+        return re.fullmatch(self.names, name) is not None
+
+
+def _viewset_pk(world, name: str) -> dict:
+    sample = {
+        "ksf_organisation": lambda w: w.team.service.organisation,
+        "ksf_site": lambda w: w.team.site,
+        "ksf_service": lambda w: w.team.service,
+        "ksf_team": lambda w: w.team,
+        "ksf_staff": lambda w: w.clinician,
+        "ksf_post": lambda w: w.post,
+        "ksf_assignment": lambda w: w.clinician.assignments.first(),
+        "ksf_dimension": lambda w: w.post.outline.first().dimension,
+        "ksf_indicator": lambda w: w.post.outline.first().dimension.levels.first().indicators.first(),
+    }
+    namespace, _, action = name.partition(":")
+    if action in {"index", "index_results", "add"}:
+        return {}
+    return {"pk": sample[namespace](world).pk}
+
+
+RULES: list[Rule] = [
+    # The public front door and accounts.
+    Rule(r"health", everyone("ok")),
+    Rule(r"login", everyone("redirect", anonymous="ok"), note="signed-in people go home"),
+    Rule(r"logout", everyone("method"), note="sign out is a POST"),
+    Rule(r"password_reset|password_reset_done|password_reset_complete", everyone("ok")),
+    Rule(
+        r"password_reset_confirm",
+        everyone("ok"),
+        kwargs=lambda w, n: {"uidb64": "MQ", "token": "bad-token"},
+        note="shows 'this link has expired'",
+    ),
+    # Portal pages.
+    Rule(r"ksf:post_list|ksf:dimension_list|ksf:team_list", SIGNED_IN),
+    Rule(r"ksf:post_detail", SIGNED_IN, kwargs=lambda w, n: {"pk": w.post.pk}),
+    Rule(
+        r"ksf:person_detail",
+        everyone("denied", anonymous="login", clinician="ok", manager="ok", administrator="ok"),
+        kwargs=lambda w, n: {"staff_number": w.clinician.staff_number},
+        note="own record, line manager, administrator",
+    ),
+    Rule(
+        r"ksf:team_detail",
+        everyone("denied", anonymous="login", manager="ok", service_lead="ok", administrator="ok"),
+        kwargs=lambda w, n: {"pk": w.team.pk},
+    ),
+    # Admin pages of ours.
+    Rule(r"ksf_staff_import|ksf_staff_import_template", ADMIN_ONLY),
+    Rule(r"ksf_copy_outline", ADMIN_ONLY, kwargs=lambda w, n: {"pk": w.post.pk}),
+    Rule(
+        r"ksf_(organisation|site|service|team|staff|post|assignment|dimension|indicator):\w+",
+        ADMIN_ONLY,
+        kwargs=_viewset_pk,
+    ),
+]
+
+# Extra checks on rows that need a second object: (name, kwargs, expect).
+EXTRA_CASES: list[tuple[str, Callable[[object], dict], dict[str, str]]] = [
+    (
+        "ksf:person_detail",
+        lambda w: {"staff_number": w.stranger.staff_number},
+        everyone("denied", anonymous="login", administrator="ok"),
+    ),
+    (
+        "ksf:person_detail",
+        lambda w: {"staff_number": w.manager.staff_number},
+        everyone("denied", anonymous="login", manager="ok", administrator="ok"),
+    ),
+    (
+        "ksf:team_detail",
+        lambda w: {"pk": w.other_team.pk},
+        everyone("denied", anonymous="login", service_lead="ok", administrator="ok"),
+    ),
+    (
+        "ksf:person_detail",
+        lambda w: {"staff_number": "does-not-exist"},
+        everyone("denied", anonymous="login"),
+    ),
+]
+
+# Wagtail's and Django's own URLs: sampled, since their permissions are the framework's.
+FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
+    ("/admin/", ADMIN_AREA),
+    ("/admin/pages/", ADMIN_ONLY),
+    ("/admin/users/", ADMIN_ONLY),
+    ("/admin/reports/site-history/", ADMIN_AREA),
+    ("/admin/login/", everyone("ok", **{r: "denied" for r in ("educator", "administrator")})),
+    ("/", everyone("ok")),
+]

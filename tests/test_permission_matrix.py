@@ -1,0 +1,113 @@
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import login
+from tests.permission_matrix import (
+    EXTRA_CASES,
+    FRAMEWORK_SAMPLES,
+    OUR_APPS,
+    OUR_ROUTE_PREFIXES,
+    ROLES,
+    RULES,
+)
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = p.name and (f"{namespace}:{p.name}" if namespace else p.name)
+            module = getattr(p.callback, "__module__", "") or ""
+            yield prefix + str(p.pattern), name, module
+
+
+def all_urls():
+    return list(_walk(get_resolver().url_patterns))
+
+
+def is_ours(route: str, name: str | None, module: str) -> bool:
+    top = (name or "").split(":")[0].split("_")[0]
+    return (
+        module.split(".")[0] in OUR_APPS
+        or top in OUR_APPS
+        or route.startswith(OUR_ROUTE_PREFIXES)
+    )
+
+
+OUR_URLS = [(route, name) for route, name, module in all_urls() if is_ours(route, name, module)]
+
+
+def test_every_url_of_ours_is_named_and_classified_by_exactly_one_rule():
+    unclassified = []
+    for route, name in OUR_URLS:
+        matching = [r for r in RULES if name and r.matches(name)]
+        if len(matching) != 1:
+            unclassified.append((route, name, len(matching)))
+    assert unclassified == [], f"URLs without exactly one permission rule: {unclassified}"
+
+
+def test_every_other_url_belongs_to_wagtail_or_django():
+    foreign = [
+        (route, name, module)
+        for route, name, module in all_urls()
+        if not is_ours(route, name, module) and not module.startswith(("wagtail", "django"))
+    ]
+    assert foreign == []
+
+
+def _outcome(response, signed_in: bool) -> str:
+    code = response.status_code
+    if code == 200:
+        return "ok"
+    if code == 405:
+        return "method"
+    if code in (403, 404):
+        return "denied"
+    if code in (301, 302):
+        location = response["Location"]
+        if not signed_in and "login" in location:
+            return "login"
+        if signed_in and (location.startswith("/admin/login/") or location == "/admin/"):
+            return "denied"
+        return "redirect"
+    return f"status {code}"
+
+
+CASES = [
+    pytest.param(name, role, id=f"{name}-{role}")
+    for _, name in OUR_URLS
+    if name
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_url_gives_each_role_the_classified_outcome(client, world, name, role):
+    (rule,) = [r for r in RULES if r.matches(name)]
+    url = reverse(name, kwargs=rule.kwargs(world, name))
+    login(client, world.user(role))
+    response = client.get(url)
+    assert _outcome(response, role != "anonymous") == rule.expect[role], url
+
+
+@pytest.mark.parametrize(
+    ("index", "role"), [(i, role) for i in range(len(EXTRA_CASES)) for role in ROLES]
+)
+def test_second_objects_are_refused_to_the_wrong_people(client, world, index, role):
+    name, kwargs, expect = EXTRA_CASES[index]
+    login(client, world.user(role))
+    response = client.get(reverse(name, kwargs=kwargs(world)))
+    assert _outcome(response, role != "anonymous") == expect[role]
+
+
+@pytest.mark.parametrize(
+    ("url", "role"), [(url, role) for url, _ in FRAMEWORK_SAMPLES for role in ROLES]
+)
+def test_framework_urls_sampled(client, world, url, role):
+    expect = dict(FRAMEWORK_SAMPLES)[url]
+    login(client, world.user(role))
+    assert _outcome(client.get(url), role != "anonymous") == expect[role]
