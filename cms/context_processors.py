@@ -18,5 +18,7 @@ def portal(request: HttpRequest) -> dict:
             links.append({"label": "Admin", "url": reverse("wagtailadmin_home")})
     path = getattr(request, "path", "")
     for link in links:
-        link["current"] = link["url"] == path or (link["url"] != "/" and path.startswith(link["url"]))
+        link["current"] = link["url"] == path or (
+            link["url"] != "/" and path.startswith(link["url"])
+        )
     return {"portal_name": settings.PORTAL_NAME, "portal_links": links}

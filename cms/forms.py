@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
     forms.SelectMultiple: "nhsuk-select",

@@ -18,7 +18,9 @@ from cms.dashboard import dashboard_for
 class HomePage(Page):
     """The front page: a welcome for visitors, each person's own dashboard once signed in."""
 
-    intro = RichTextField(blank=True, help_text="Shown to everyone, above the sign-in or dashboard.")
+    intro = RichTextField(
+        blank=True, help_text="Shown to everyone, above the sign-in or dashboard."
+    )
     body = StreamField(
         [
             ("text", RichTextBlock()),

@@ -14,10 +14,14 @@ def _resync(instance) -> None:
     if isinstance(instance, PostAssignment):
         sync_structure_permissions(staff_ids=[instance.staff_id])
     elif isinstance(instance, StaffMember):
-        ids = {instance.pk} | set(
-            instance.managed_assignments.values_list("staff_id", flat=True)
-        ) | set(
-            PostAssignment.objects.filter(team__lead=instance).values_list("staff_id", flat=True)
+        ids = (
+            {instance.pk}
+            | set(instance.managed_assignments.values_list("staff_id", flat=True))
+            | set(
+                PostAssignment.objects.filter(team__lead=instance).values_list(
+                    "staff_id", flat=True
+                )
+            )
         )
         sync_structure_permissions(staff_ids=ids)
     elif isinstance(instance, Team):

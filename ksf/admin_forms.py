@@ -57,6 +57,9 @@ class CopyOutlineForm(forms.Form):
     def __init__(self, *args, target: Post, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = (
-            Post.objects.exclude(pk=target.pk).filter(outline__isnull=False).distinct()
-            .select_related("service").order_by("service__name", "title")
+            Post.objects.exclude(pk=target.pk)
+            .filter(outline__isnull=False)
+            .distinct()
+            .select_related("service")
+            .order_by("service__name", "title")
         )

@@ -76,6 +76,10 @@ def copy_outline(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "ksf/admin/copy_outline.html",
-        {"form": form, "target": target, "page_title": f"Copy a KSF outline into {target}",
-         "header_icon": "copy"},
+        {
+            "form": form,
+            "target": target,
+            "page_title": f"Copy a KSF outline into {target}",
+            "header_icon": "copy",
+        },
     )

@@ -26,7 +26,7 @@ from ksf.models import (
 from ksf.permissions import sync_structure_permissions
 from ksf.roles import ROLE_GROUPS, Role
 
-DEMO_PASSWORD = "demo-ksf-2026"
+DEMO_PASSWORD = "demo-ksf-2026"  # noqa: S105 - printed for the demo only
 ORG_CODE = "NVHB"
 
 SITES = [
@@ -37,27 +37,47 @@ SITES = [
 
 # service code, name, profession, [(team code, team name, site code)]
 SERVICES = [
-    ("MSK", "MSK physiotherapy", Profession.PHYSIOTHERAPIST, [
-        ("MSK-N", "MSK Outpatients North", "GWY"),
-        ("MSK-S", "MSK Outpatients South", "ABL"),
-        ("MSK-FCP", "MSK First Contact", "RVS"),
-        ("MSK-HAND", "Hand Therapy", "GWY"),
-    ]),
-    ("AOT", "Adult occupational therapy", Profession.OCCUPATIONAL_THERAPIST, [
-        ("AOT-ACUTE", "Acute OT", "GWY"),
-        ("AOT-STROKE", "Stroke Rehabilitation OT", "ABL"),
-        ("AOT-COMM", "Community OT", "RVS"),
-    ]),
-    ("POT", "Paediatric occupational therapy", Profession.OCCUPATIONAL_THERAPIST, [
-        ("POT-N", "Paediatric OT North", "GWY"),
-        ("POT-SCH", "Paediatric OT Schools", "RVS"),
-        ("POT-SENS", "Paediatric OT Sensory", "ABL"),
-    ]),
-    ("CPH", "Community physiotherapy", Profession.PHYSIOTHERAPIST, [
-        ("CPH-EAST", "Community Rehabilitation East", "ABL"),
-        ("CPH-FALLS", "Falls and Frailty", "RVS"),
-        ("CPH-RESP", "Community Respiratory", "GWY"),
-    ]),
+    (
+        "MSK",
+        "MSK physiotherapy",
+        Profession.PHYSIOTHERAPIST,
+        [
+            ("MSK-N", "MSK Outpatients North", "GWY"),
+            ("MSK-S", "MSK Outpatients South", "ABL"),
+            ("MSK-FCP", "MSK First Contact", "RVS"),
+            ("MSK-HAND", "Hand Therapy", "GWY"),
+        ],
+    ),
+    (
+        "AOT",
+        "Adult occupational therapy",
+        Profession.OCCUPATIONAL_THERAPIST,
+        [
+            ("AOT-ACUTE", "Acute OT", "GWY"),
+            ("AOT-STROKE", "Stroke Rehabilitation OT", "ABL"),
+            ("AOT-COMM", "Community OT", "RVS"),
+        ],
+    ),
+    (
+        "POT",
+        "Paediatric occupational therapy",
+        Profession.OCCUPATIONAL_THERAPIST,
+        [
+            ("POT-N", "Paediatric OT North", "GWY"),
+            ("POT-SCH", "Paediatric OT Schools", "RVS"),
+            ("POT-SENS", "Paediatric OT Sensory", "ABL"),
+        ],
+    ),
+    (
+        "CPH",
+        "Community physiotherapy",
+        Profession.PHYSIOTHERAPIST,
+        [
+            ("CPH-EAST", "Community Rehabilitation East", "ABL"),
+            ("CPH-FALLS", "Falls and Frailty", "RVS"),
+            ("CPH-RESP", "Community Respiratory", "GWY"),
+        ],
+    ),
 ]
 
 # (title suffix, band, specific dimensions with (foundation, second) levels)
@@ -65,37 +85,138 @@ PHYSIO_POSTS = [
     ("Therapy support worker", "3", {"HWB4": (1, 2), "HWB7": (1, 2)}),
     ("Assistant practitioner", "4", {"HWB4": (2, 2), "HWB7": (2, 2), "IK1": (1, 2)}),
     ("Physiotherapist", "5", {"HWB2": (2, 2), "HWB6": (2, 3), "HWB7": (2, 3), "G1": (1, 2)}),
-    ("Specialist physiotherapist", "6", {"HWB2": (2, 3), "HWB6": (3, 3), "HWB7": (3, 3), "G1": (2, 2)}),
-    ("Clinical lead physiotherapist", "7", {"HWB6": (3, 4), "HWB7": (3, 4), "G1": (2, 3), "G6": (2, 3)}),
-    ("Advanced physiotherapy practitioner", "8a", {"HWB6": (4, 4), "HWB7": (4, 4), "G2": (2, 3), "G6": (3, 3)}),
+    (
+        "Specialist physiotherapist",
+        "6",
+        {"HWB2": (2, 3), "HWB6": (3, 3), "HWB7": (3, 3), "G1": (2, 2)},
+    ),
+    (
+        "Clinical lead physiotherapist",
+        "7",
+        {"HWB6": (3, 4), "HWB7": (3, 4), "G1": (2, 3), "G6": (2, 3)},
+    ),
+    (
+        "Advanced physiotherapy practitioner",
+        "8a",
+        {"HWB6": (4, 4), "HWB7": (4, 4), "G2": (2, 3), "G6": (3, 3)},
+    ),
 ]
 OT_POSTS = [
     ("Occupational therapy support worker", "3", {"HWB4": (1, 2), "HWB9": (1, 2)}),
-    ("Occupational therapy assistant practitioner", "4", {"HWB4": (2, 2), "HWB9": (2, 2), "IK1": (1, 2)}),
+    (
+        "Occupational therapy assistant practitioner",
+        "4",
+        {"HWB4": (2, 2), "HWB9": (2, 2), "IK1": (1, 2)},
+    ),
     ("Occupational therapist", "5", {"HWB2": (2, 2), "HWB4": (2, 3), "HWB9": (2, 2), "G1": (1, 2)}),
-    ("Specialist occupational therapist", "6", {"HWB2": (2, 3), "HWB4": (3, 3), "HWB9": (2, 3), "G1": (2, 2)}),
-    ("Clinical lead occupational therapist", "7", {"HWB2": (3, 4), "HWB4": (3, 4), "G1": (2, 3), "G6": (2, 3)}),
-    ("Advanced occupational therapy practitioner", "8a", {"HWB2": (4, 4), "HWB4": (4, 4), "G2": (2, 3), "G6": (3, 3)}),
+    (
+        "Specialist occupational therapist",
+        "6",
+        {"HWB2": (2, 3), "HWB4": (3, 3), "HWB9": (2, 3), "G1": (2, 2)},
+    ),
+    (
+        "Clinical lead occupational therapist",
+        "7",
+        {"HWB2": (3, 4), "HWB4": (3, 4), "G1": (2, 3), "G6": (2, 3)},
+    ),
+    (
+        "Advanced occupational therapy practitioner",
+        "8a",
+        {"HWB2": (4, 4), "HWB4": (4, 4), "G2": (2, 3), "G6": (3, 3)},
+    ),
 ]
 MSK_EXTRA = [
-    ("MSK first contact practitioner", "7", {"HWB2": (3, 4), "HWB6": (3, 4), "HWB7": (3, 4), "HWB8": (2, 3), "G1": (2, 3)}),
+    (
+        "MSK first contact practitioner",
+        "7",
+        {"HWB2": (3, 4), "HWB6": (3, 4), "HWB7": (3, 4), "HWB8": (2, 3), "G1": (2, 3)},
+    ),
 ]
 SERVICE_LEAD_POST = ("Service lead", "8b", {"G5": (3, 4), "G6": (3, 4), "G7": (3, 3), "G4": (2, 3)})
 CORE_BY_BAND = {
-    "3": (1, 2), "4": (2, 2), "5": (2, 3), "6": (2, 3), "7": (3, 3), "8a": (3, 4), "8b": (3, 4), "8c": (4, 4),
+    "3": (1, 2),
+    "4": (2, 2),
+    "5": (2, 3),
+    "6": (2, 3),
+    "7": (3, 3),
+    "8a": (3, 4),
+    "8b": (3, 4),
+    "8c": (4, 4),
 }
 
 FIRST = [
-    "Alys", "Aled", "Bethan", "Carys", "Dafydd", "Eira", "Ffion", "Gareth", "Gwen", "Huw",
-    "Iwan", "Lowri", "Megan", "Nia", "Osian", "Rhian", "Siân", "Tomos", "Amir", "Priya",
-    "Chloe", "Daniel", "Emma", "Faisal", "Grace", "Hannah", "Isaac", "Jade", "Kieran", "Laura",
-    "Mohammed", "Naomi", "Oliver", "Rachel", "Samuel", "Tara", "Usha", "Victoria", "William", "Zara",
+    "Alys",
+    "Aled",
+    "Bethan",
+    "Carys",
+    "Dafydd",
+    "Eira",
+    "Ffion",
+    "Gareth",
+    "Gwen",
+    "Huw",
+    "Iwan",
+    "Lowri",
+    "Megan",
+    "Nia",
+    "Osian",
+    "Rhian",
+    "Siân",
+    "Tomos",
+    "Amir",
+    "Priya",
+    "Chloe",
+    "Daniel",
+    "Emma",
+    "Faisal",
+    "Grace",
+    "Hannah",
+    "Isaac",
+    "Jade",
+    "Kieran",
+    "Laura",
+    "Mohammed",
+    "Naomi",
+    "Oliver",
+    "Rachel",
+    "Samuel",
+    "Tara",
+    "Usha",
+    "Victoria",
+    "William",
+    "Zara",
 ]
 LAST = [
-    "Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "Hughes", "Lewis", "Morgan",
-    "Griffiths", "Owen", "Price", "Jenkins", "Pritchard", "Parry", "Rees", "Edwards", "Khan",
-    "Patel", "Taylor", "Wright", "Walker", "Wood", "Clarke", "Hall", "Lloyd", "Ahmed", "Baker",
-    "Bowen", "Ellis",
+    "Jones",
+    "Williams",
+    "Davies",
+    "Evans",
+    "Thomas",
+    "Roberts",
+    "Hughes",
+    "Lewis",
+    "Morgan",
+    "Griffiths",
+    "Owen",
+    "Price",
+    "Jenkins",
+    "Pritchard",
+    "Parry",
+    "Rees",
+    "Edwards",
+    "Khan",
+    "Patel",
+    "Taylor",
+    "Wright",
+    "Walker",
+    "Wood",
+    "Clarke",
+    "Hall",
+    "Lloyd",
+    "Ahmed",
+    "Baker",
+    "Bowen",
+    "Ellis",
 ]
 
 # role -> (username, first, last) for the demo logins
@@ -150,11 +271,16 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     number = _Numbers()
     dims = {d.code: d for d in KSFDimension.objects.all()}
     org = Organisation.objects.create(name="North Vale University Health Board", code=ORG_CODE)
-    sites = {code: CareSite.objects.create(organisation=org, name=name, code=code) for code, name in SITES}
+    sites = {
+        code: CareSite.objects.create(organisation=org, name=name, code=code)
+        for code, name in SITES
+    }
 
     used_names: set[tuple[str, str]] = {(f, la) for _, f, la in DEMO_LOGINS.values()}
 
-    def person(band: str, profession: str, first: str | None = None, last: str | None = None) -> StaffMember:
+    def person(
+        band: str, profession: str, first: str | None = None, last: str | None = None
+    ) -> StaffMember:
         if first is None:
             while True:
                 first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -171,7 +297,9 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
             profession=profession if registered else Profession.SUPPORT_WORKER,
             band=band,
             hcpc_number=f"{prefix}{rng.randint(10000, 199999)}" if registered else "",
-            hcpc_renewal_date=(today + datetime.timedelta(days=rng.randint(20, 700))) if registered else None,
+            hcpc_renewal_date=(today + datetime.timedelta(days=rng.randint(20, 700)))
+            if registered
+            else None,
         )
 
     head = person("8c", Profession.PHYSIOTHERAPIST, "Catrin", "Hughes")
@@ -184,7 +312,9 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     logins: dict[Role, StaffMember] = {}
 
     for s_code, s_name, profession, teams in SERVICES:
-        service = Service.objects.create(organisation=org, name=s_name, code=s_code, profession=profession)
+        service = Service.objects.create(
+            organisation=org, name=s_name, code=s_code, profession=profession
+        )
         catalogue = list(PHYSIO_POSTS if profession == Profession.PHYSIOTHERAPIST else OT_POSTS)
         if s_code == "MSK":
             catalogue += MSK_EXTRA
@@ -192,7 +322,9 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         posts: dict[str, Post] = {}
         for title, band, specific in catalogue:
             post = Post.objects.create(
-                title=title if title != "Service lead" else f"{s_name[0].upper()}{s_name[1:]} service lead",
+                title=title
+                if title != "Service lead"
+                else f"{s_name[0].upper()}{s_name[1:]} service lead",
                 band=band,
                 profession=profession if band not in ("3", "4") else Profession.SUPPORT_WORKER,
                 service=service,
@@ -213,16 +345,28 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
             logins[Role.SERVICE_LEAD] = lead
         if leadership is None:
             leadership = Team.objects.create(
-                service=service, site=sites["GWY"], name="Therapies leadership", code="LEAD", lead=head
+                service=service,
+                site=sites["GWY"],
+                name="Therapies leadership",
+                code="LEAD",
+                lead=head,
             )
             teams_made += 1
-        assignments.append(PostAssignment(
-            staff=lead, post=posts["Service lead"], team=leadership, wte=Decimal("1.00"),
-            start_date=today - datetime.timedelta(days=rng.randint(800, 3000)), line_manager=head,
-        ))
+        assignments.append(
+            PostAssignment(
+                staff=lead,
+                post=posts["Service lead"],
+                team=leadership,
+                wte=Decimal("1.00"),
+                start_date=today - datetime.timedelta(days=rng.randint(800, 3000)),
+                line_manager=head,
+            )
+        )
 
         for t_code, t_name, site_code in teams:
-            team = Team.objects.create(service=service, site=sites[site_code], name=t_name, code=t_code)
+            team = Team.objects.create(
+                service=service, site=sites[site_code], name=t_name, code=t_code
+            )
             teams_made += 1
             names = ("Gareth", "Owen") if t_code == "MSK-N" else (None, None)
             team_lead = person("7", profession, *names)
@@ -232,10 +376,16 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
             team.save(update_fields=["lead"])
             if t_code == "MSK-N":
                 logins[Role.MANAGER] = team_lead
-            assignments.append(PostAssignment(
-                staff=team_lead, post=by_band["7"], team=team, wte=Decimal("1.00"),
-                start_date=today - datetime.timedelta(days=rng.randint(400, 2500)), line_manager=lead,
-            ))
+            assignments.append(
+                PostAssignment(
+                    staff=team_lead,
+                    post=by_band["7"],
+                    team=team,
+                    wte=Decimal("1.00"),
+                    start_date=today - datetime.timedelta(days=rng.randint(400, 2500)),
+                    line_manager=lead,
+                )
+            )
             mix = ["6", "6", "6", "5", "5", "5", "5", "5", "5", "4", "4", "3", "3", "3"]
             if t_code == "MSK-FCP":
                 mix = ["7f", "7f", "7f", "7f", "6", "6", "6", "5", "5", "5", "4", "3"]
@@ -257,20 +407,35 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
                 if fixed == ("Amir", "Khan"):
                     logins[Role.SUPERVISOR] = member
                 post = posts["MSK first contact practitioner"] if band == "7f" else by_band[band]
-                wte = rng.choice([Decimal("1.00")] * 4 + [Decimal("0.80"), Decimal("0.60"), Decimal("0.50")])
+                wte = rng.choice(
+                    [Decimal("1.00")] * 4 + [Decimal("0.80"), Decimal("0.60"), Decimal("0.50")]
+                )
                 start = today - datetime.timedelta(days=rng.randint(30, 3000))
                 if rng.random() < 0.15:
                     # An earlier post in another band, to show history.
                     earlier_band = {"6": "5", "5": "4", "4": "3"}.get(band)
                     if earlier_band:
-                        assignments.append(PostAssignment(
-                            staff=member, post=by_band[earlier_band], team=team, wte=wte,
-                            start_date=start - datetime.timedelta(days=rng.randint(300, 900)),
-                            end_date=start - datetime.timedelta(days=1), line_manager=team_lead,
-                        ))
-                assignments.append(PostAssignment(
-                    staff=member, post=post, team=team, wte=wte, start_date=start, line_manager=team_lead,
-                ))
+                        assignments.append(
+                            PostAssignment(
+                                staff=member,
+                                post=by_band[earlier_band],
+                                team=team,
+                                wte=wte,
+                                start_date=start - datetime.timedelta(days=rng.randint(300, 900)),
+                                end_date=start - datetime.timedelta(days=1),
+                                line_manager=team_lead,
+                            )
+                        )
+                assignments.append(
+                    PostAssignment(
+                        staff=member,
+                        post=post,
+                        team=team,
+                        wte=wte,
+                        start_date=start,
+                        line_manager=team_lead,
+                    )
+                )
 
     # A practice-education lead who authors frameworks.
     msk = Service.objects.get(code="MSK")
@@ -278,25 +443,42 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     educator.save()
     staff_count += 1
     edu_post = Post.objects.create(
-        title="Practice education lead", band="7", profession=Profession.PHYSIOTHERAPIST, service=msk,
+        title="Practice education lead",
+        band="7",
+        profession=Profession.PHYSIOTHERAPIST,
+        service=msk,
         summary="Leads practice education, preceptorship and fellowship programmes.",
     )
     _outline(edu_post, "7", {"G1": (3, 4), "G2": (2, 3), "IK3": (2, 3)}, dims)
     posts_made += 1
     logins[Role.EDUCATOR] = educator
-    assignments.append(PostAssignment(
-        staff=educator, post=edu_post, team=leadership, wte=Decimal("0.60"),
-        start_date=today - datetime.timedelta(days=900), line_manager=msk.lead,
-    ))
+    assignments.append(
+        PostAssignment(
+            staff=educator,
+            post=edu_post,
+            team=leadership,
+            wte=Decimal("0.60"),
+            start_date=today - datetime.timedelta(days=900),
+            line_manager=msk.lead,
+        )
+    )
     head_post = Post.objects.create(
-        title="Head of therapies", band="8c", profession=Profession.PHYSIOTHERAPIST, service=msk,
+        title="Head of therapies",
+        band="8c",
+        profession=Profession.PHYSIOTHERAPIST,
+        service=msk,
     )
     _outline(head_post, "8c", {"G5": (4, 4), "G6": (4, 4), "G7": (3, 4)}, dims)
     posts_made += 1
-    assignments.append(PostAssignment(
-        staff=head, post=head_post, team=leadership, wte=Decimal("1.00"),
-        start_date=today - datetime.timedelta(days=4000),
-    ))
+    assignments.append(
+        PostAssignment(
+            staff=head,
+            post=head_post,
+            team=leadership,
+            wte=Decimal("1.00"),
+            start_date=today - datetime.timedelta(days=4000),
+        )
+    )
     PostAssignment.objects.bulk_create(assignments)
 
     login_names = _create_logins(logins)
@@ -325,7 +507,13 @@ def _create_logins(people: dict[Role, StaffMember]) -> dict[str, str]:
         )
         if staff:
             user.groups.add(groups[Role.CLINICIAN])
-        if role in (Role.EDUCATOR, Role.SUPERVISOR, Role.SERVICE_LEAD, Role.ADMINISTRATOR, Role.MANAGER):
+        if role in (
+            Role.EDUCATOR,
+            Role.SUPERVISOR,
+            Role.SERVICE_LEAD,
+            Role.ADMINISTRATOR,
+            Role.MANAGER,
+        ):
             user.groups.add(groups[role])
         if role == Role.ADMINISTRATOR:
             user.is_staff = True

@@ -34,7 +34,8 @@ class ObjectPermissionPolicy(ModelPermissionPolicy):
             return self.model._default_manager.none()
         known = set(
             Permission.objects.filter(
-                content_type=self._content_type, codename__in=self._get_permission_codenames(actions)
+                content_type=self._content_type,
+                codename__in=self._get_permission_codenames(actions),
             ).values_list("codename", flat=True)
         )
         perms = [f"{self.app_label}.{codename}" for codename in known]
@@ -79,8 +80,9 @@ class SyncResult:
 
 def _perm_ids(codenames: Iterable[str]) -> dict[str, int]:
     return dict(
-        Permission.objects.filter(content_type__app_label="ksf", codename__in=codenames)
-        .values_list("codename", "id")
+        Permission.objects.filter(
+            content_type__app_label="ksf", codename__in=codenames
+        ).values_list("codename", "id")
     )
 
 
@@ -117,7 +119,11 @@ def sync_structure_permissions(
         current.filter(line_manager__user__isnull=False).values_list(
             "line_manager__user_id", "staff_id"
         )
-    ) | set(current.filter(team__lead__user__isnull=False).values_list("team__lead__user_id", "staff_id"))
+    ) | set(
+        current.filter(team__lead__user__isnull=False).values_list(
+            "team__lead__user_id", "staff_id"
+        )
+    )
     for user_id, staff_id in pairs:
         desired.update((user_id, staff_id, ids[c]) for c in MANAGER_PERMS)
 
@@ -128,13 +134,18 @@ def sync_structure_permissions(
         existing_qs = existing_qs.filter(content_object_id__in=list(staff_ids))
     existing = {
         (u, s, p): pk
-        for pk, u, s, p in existing_qs.values_list("pk", "user_id", "content_object_id", "permission_id")
+        for pk, u, s, p in existing_qs.values_list(
+            "pk", "user_id", "content_object_id", "permission_id"
+        )
     }
     to_add = desired - existing.keys()
     to_remove = [pk for key, pk in existing.items() if key not in desired]
     StaffMemberUserObjectPermission.objects.filter(pk__in=to_remove).delete()
     StaffMemberUserObjectPermission.objects.bulk_create(
-        [StaffMemberUserObjectPermission(user_id=u, content_object_id=s, permission_id=p) for u, s, p in to_add],
+        [
+            StaffMemberUserObjectPermission(user_id=u, content_object_id=s, permission_id=p)
+            for u, s, p in to_add
+        ],
         batch_size=1000,
     )
     granted, revoked = len(to_add), len(to_remove)
@@ -164,14 +175,17 @@ def _sync_team_lead_grants() -> tuple[int, int]:
     wanted = set(Team.objects.filter(lead__user__isnull=False).values_list("lead__user_id", "pk"))
     have = {
         (u, t): pk
-        for pk, u, t in TeamUserObjectPermission.objects.filter(permission_id=team_perm).values_list(
-            "pk", "user_id", "content_object_id"
-        )
+        for pk, u, t in TeamUserObjectPermission.objects.filter(
+            permission_id=team_perm
+        ).values_list("pk", "user_id", "content_object_id")
     }
     remove = [pk for key, pk in have.items() if key not in wanted]
     add = wanted - have.keys()
     TeamUserObjectPermission.objects.filter(pk__in=remove).delete()
     TeamUserObjectPermission.objects.bulk_create(
-        [TeamUserObjectPermission(user_id=u, content_object_id=t, permission_id=team_perm) for u, t in add]
+        [
+            TeamUserObjectPermission(user_id=u, content_object_id=t, permission_id=team_perm)
+            for u, t in add
+        ]
     )
     return len(add), len(remove)

@@ -75,8 +75,10 @@ def team_members(team: Team) -> QuerySet[PostAssignment]:
 
 
 def team_summary(team: Team) -> dict:
-    agg = PostAssignment.objects.current().filter(team=team).aggregate(
-        people=Count("staff", distinct=True), wte=Sum("wte")
+    agg = (
+        PostAssignment.objects.current()
+        .filter(team=team)
+        .aggregate(people=Count("staff", distinct=True), wte=Sum("wte"))
     )
     return {"people": agg["people"] or 0, "wte": agg["wte"] or 0}
 
@@ -92,9 +94,7 @@ def post_outline(post: Post) -> list[OutlineEntry]:
 
 def missing_core_dimensions(post: Post) -> list[KSFDimension]:
     present = OutlineEntry.objects.filter(post=post).values("dimension_id")
-    return list(
-        KSFDimension.objects.filter(kind=KSFDimension.Kind.CORE).exclude(pk__in=present)
-    )
+    return list(KSFDimension.objects.filter(kind=KSFDimension.Kind.CORE).exclude(pk__in=present))
 
 
 def posts_with_incomplete_outlines() -> QuerySet[Post]:
@@ -113,6 +113,6 @@ def posts_for_outline_browse() -> QuerySet[Post]:
 
 
 def dimensions_with_levels() -> QuerySet[KSFDimension]:
-    return KSFDimension.objects.prefetch_related(
-        Prefetch("levels"), "levels__indicators"
-    ).order_by("sort_order")
+    return KSFDimension.objects.prefetch_related(Prefetch("levels"), "levels__indicators").order_by(
+        "sort_order"
+    )

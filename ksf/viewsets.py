@@ -115,28 +115,28 @@ class PostViewSet(ModelViewSet):
     edit_handler = ObjectList(
         base_form_class=PostForm,
         children=[
-        MultiFieldPanel(
-            [
-                FieldPanel("title"),
-                FieldRowPanel([FieldPanel("band"), FieldPanel("profession")]),
-                FieldPanel("service"),
-                FieldPanel("summary"),
-            ],
-            heading="Post",
-        ),
-        HelpPanel(
-            template="ksf/admin/outline_help.html",
-            heading="KSF outline",
-        ),
-        InlinePanel(
-            "outline",
-            heading="KSF outline",
-            label="Dimension",
-            panels=[
-                FieldPanel("dimension"),
-                FieldRowPanel([FieldPanel("foundation_level"), FieldPanel("second_level")]),
-            ],
-        ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("title"),
+                    FieldRowPanel([FieldPanel("band"), FieldPanel("profession")]),
+                    FieldPanel("service"),
+                    FieldPanel("summary"),
+                ],
+                heading="Post",
+            ),
+            HelpPanel(
+                template="ksf/admin/outline_help.html",
+                heading="KSF outline",
+            ),
+            InlinePanel(
+                "outline",
+                heading="KSF outline",
+                label="Dimension",
+                panels=[
+                    FieldPanel("dimension"),
+                    FieldRowPanel([FieldPanel("foundation_level"), FieldPanel("second_level")]),
+                ],
+            ),
         ],
     )
 

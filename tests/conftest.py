@@ -1,4 +1,6 @@
 import datetime
+import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -75,7 +77,15 @@ def world(db) -> World:
     )
 
 
-ROLES = ["anonymous", "clinician", "manager", "educator", "supervisor", "service_lead", "administrator"]
+ROLES = [
+    "anonymous",
+    "clinician",
+    "manager",
+    "educator",
+    "supervisor",
+    "service_lead",
+    "administrator",
+]
 
 
 def login(client, user: User | None):
@@ -87,3 +97,38 @@ def login(client, user: User | None):
 @pytest.fixture
 def today() -> datetime.date:
     return datetime.date.today()
+
+
+def find_chromium() -> str | None:
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium the browser journeys cannot run: leave them out and say so loudly.
+
+    CI sets REQUIRE_BROWSER=1, which turns a missing browser into a failure instead.
+    """
+    if find_chromium():
+        return
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise pytest.UsageError(
+            "REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)."
+        )
+    journeys = [item for item in items if item.get_closest_marker("browser")]
+    if journeys:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        config.hook.pytest_deselected(items=journeys)
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(
+                f"NOTE: {len(journeys)} browser journeys left out: install Chromium "
+                "(sudo apt-get install chromium) to run them.",
+                yellow=True,
+            )

@@ -117,4 +117,6 @@ def staff_with_login(*, roles: list[Role] | None = None, **kwargs) -> StaffMembe
 
 def full_outline(post: Post, level: int = 2) -> None:
     for d in KSFDimension.objects.filter(kind="core"):
-        OutlineEntry.objects.create(post=post, dimension=d, foundation_level=level, second_level=level)
+        OutlineEntry.objects.create(
+            post=post, dimension=d, foundation_level=level, second_level=level
+        )

@@ -9,7 +9,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ["anonymous", "clinician", "manager", "educator", "supervisor", "service_lead", "administrator"]
+ROLES = [
+    "anonymous",
+    "clinician",
+    "manager",
+    "educator",
+    "supervisor",
+    "service_lead",
+    "administrator",
+]
 OUR_APPS = ("ksf", "competencies", "fellowships", "exports", "cms")
 OUR_ROUTE_PREFIXES = ("accounts/", "portal/", "healthz", "ims/", "exports/")
 
@@ -44,7 +52,9 @@ def _viewset_pk(world, name: str) -> dict:
         "ksf_post": lambda w: w.post,
         "ksf_assignment": lambda w: w.clinician.assignments.first(),
         "ksf_dimension": lambda w: w.post.outline.first().dimension,
-        "ksf_indicator": lambda w: w.post.outline.first().dimension.levels.first().indicators.first(),
+        "ksf_indicator": lambda w: (
+            w.post.outline.first().dimension.levels.first().indicators.first()
+        ),
     }
     namespace, _, action = name.partition(":")
     if action in {"index", "index_results", "add"}:

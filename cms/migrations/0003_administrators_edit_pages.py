@@ -1,18 +1,10 @@
 from django.db import migrations
 
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
-
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Page = apps.get_model("wagtailcore", "Page")
-    Permission = apps.get_model("auth", "Permission")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    group = Group.objects.get(name="Administrators")
-    root = Page.objects.get(depth=1)
-    for codename in PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+    from cms.bootstrap import grant_admin_page_permissions
+
+    grant_admin_page_permissions(apps)
 
 
 class Migration(migrations.Migration):

@@ -153,6 +153,7 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
     rows: list[_Row] = []
 
     for number, raw in table.rows:
+
         def err(column: str, message: str, number: int = number) -> None:
             errors.append(RowError(number, column, message))
 
@@ -161,11 +162,15 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
         if not staff_number:
             err("staff_number", "A staff number is required.")
         elif not STAFF_NUMBER.match(staff_number):
-            err("staff_number", f"'{staff_number}' is not a staff number (letters, digits, hyphens).")
+            err(
+                "staff_number",
+                f"'{staff_number}' is not a staff number (letters, digits, hyphens).",
+            )
         elif staff_number.lower() in seen:
             err(
                 "staff_number",
-                f"Staff number {staff_number} appears again (first on row {seen[staff_number.lower()]}).",
+                f"Staff number {staff_number} appears again "
+                f"(first on row {seen[staff_number.lower()]}).",
             )
         else:
             seen[staff_number.lower()] = number
@@ -192,7 +197,10 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
             elif len(named) > 1:
                 err("team", f"More than one team is called '{raw['team']}': use the team code.")
             else:
-                err("team", f"Unknown team '{raw['team']}'. Add it in the admin first or fix the code.")
+                err(
+                    "team",
+                    f"Unknown team '{raw['team']}'. Add it in the admin first or fix the code.",
+                )
         wte: Decimal | None = None
         try:
             wte = Decimal(raw["wte"].replace(",", "."))
@@ -206,9 +214,7 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
         start = parse_date(raw["start_date"])
         if start is None:
             err("start_date", f"'{raw['start_date']}' is not a date: use YYYY-MM-DD or DD/MM/YYYY.")
-        profession = (
-            _profession(raw.get("profession", "")) if raw.get("profession") else None
-        )
+        profession = _profession(raw.get("profession", "")) if raw.get("profession") else None
         if raw.get("profession") and profession is None:
             err("profession", f"Unknown profession '{raw['profession']}'.")
         if profession is None and team is not None:
@@ -221,7 +227,10 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
         hcpc = raw.get("hcpc_number", "").upper().replace(" ", "")
         if hcpc and not re.fullmatch(r"[A-Z]{2}\d{4,8}", hcpc):
             err("hcpc_number", f"'{raw['hcpc_number']}' is not an HCPC number (e.g. PH123456).")
-        if raw["line_manager_staff_number"] and raw["line_manager_staff_number"].lower() == staff_number.lower():
+        if (
+            raw["line_manager_staff_number"]
+            and raw["line_manager_staff_number"].lower() == staff_number.lower()
+        ):
             err("line_manager_staff_number", "A person cannot be their own line manager.")
         if len(errors) == before:
             rows.append(
@@ -268,9 +277,11 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
 def _cycles(rows: list[_Row]) -> list[RowError]:
     """Circular line management, following the file first and the system for the rest."""
     manager_of: dict[str, str] = {}
-    for staff_number, manager in PostAssignment.objects.current().filter(
-        line_manager__isnull=False
-    ).values_list("staff__staff_number", "line_manager__staff_number"):
+    for staff_number, manager in (
+        PostAssignment.objects.current()
+        .filter(line_manager__isnull=False)
+        .values_list("staff__staff_number", "line_manager__staff_number")
+    ):
         manager_of[staff_number.lower()] = manager.lower()
     row_of: dict[str, int] = {}
     for r in rows:
@@ -318,7 +329,9 @@ def import_staff(
 
 
 @transaction.atomic
-def _write(rows: list[_Row], filename: str, *, user: User | None, create_logins: bool) -> StaffImportResult:
+def _write(
+    rows: list[_Row], filename: str, *, user: User | None, create_logins: bool
+) -> StaffImportResult:
     result = StaffImportResult()
     source = f"staff import {filename}"
     existing = {
@@ -366,7 +379,9 @@ def _write(rows: list[_Row], filename: str, *, user: User | None, create_logins:
 
     managers = {
         s.staff_number.lower(): s
-        for s in StaffMember.objects.filter(staff_number__in=[r.manager_number for r in rows if r.manager_number])
+        for s in StaffMember.objects.filter(
+            staff_number__in=[r.manager_number for r in rows if r.manager_number]
+        )
     }
     managers.update(people)
     posts = {(p.service_id, p.title.lower()): p for p in Post.objects.all()}
@@ -383,7 +398,9 @@ def _write(rows: list[_Row], filename: str, *, user: User | None, create_logins:
             result.posts_created += 1
         manager = managers.get(r.manager_number.lower()) if r.manager_number else None
         current = list(
-            PostAssignment.objects.current(r.start_date if r.start_date > datetime.date.today() else None)
+            PostAssignment.objects.current(
+                r.start_date if r.start_date > datetime.date.today() else None
+            )
             .filter(staff=person)
             .select_related("post", "team", "line_manager")
         )

@@ -60,7 +60,11 @@ def _decode(raw: bytes, filename: str) -> str:
     except UnicodeDecodeError as exc:
         raise ImportFailed(
             filename,
-            [RowError(None, None, "The file is not text in UTF-8 or Windows-1252 (cp1252) encoding.")],
+            [
+                RowError(
+                    None, None, "The file is not text in UTF-8 or Windows-1252 (cp1252) encoding."
+                )
+            ],
         ) from exc
 
 
@@ -82,14 +86,22 @@ def read_table(
     if len(data) > max_bytes:
         raise ImportFailed(
             filename,
-            [RowError(None, None, f"The file is {len(data) // 1024} KB; the limit is {max_bytes // 1024} KB.")],
+            [
+                RowError(
+                    None,
+                    None,
+                    f"The file is {len(data) // 1024} KB; the limit is {max_bytes // 1024} KB.",
+                )
+            ],
         )
     if not data.strip():
         raise ImportFailed(filename, [RowError(None, None, "The file is empty.")])
     suffix = Path(filename).suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
+            frame = pd.read_excel(
+                io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl"
+            )
         elif suffix in (".csv", ".txt", ""):
             text = _decode(data, filename)
             frame = pd.read_csv(
@@ -97,13 +109,22 @@ def read_table(
             )
         else:
             raise ImportFailed(
-                filename, [RowError(None, None, f"Unsupported file type '{suffix}': upload a .csv or .xlsx file.")]
+                filename,
+                [
+                    RowError(
+                        None,
+                        None,
+                        f"Unsupported file type '{suffix}': upload a .csv or .xlsx file.",
+                    )
+                ],
             )
     except ImportFailed:
         raise
     except (pd.errors.ParserError, csv.Error, ValueError, KeyError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise ImportFailed(filename, [RowError(None, None, f"The file could not be read: {message}")]) from exc
+        raise ImportFailed(
+            filename, [RowError(None, None, f"The file could not be read: {message}")]
+        ) from exc
 
     required = list(required)
     lookup: dict[str, str] = {}

@@ -52,5 +52,9 @@ class OutlineEntry(models.Model):
             and self.foundation_level > self.second_level
         ):
             raise ValidationError(
-                {"foundation_level": "The foundation level cannot be above the second gateway level."}
+                {
+                    "foundation_level": (
+                        "The foundation level cannot be above the second gateway level."
+                    )
+                }
             )

@@ -85,7 +85,9 @@ class Post(index.Indexed, ClusterableModel):
     class Meta:
         ordering = ["service__name", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "title"], name="post_title_unique_in_service")
+            models.UniqueConstraint(
+                fields=["service", "title"], name="post_title_unique_in_service"
+            )
         ]
 
     def __str__(self) -> str:
@@ -99,7 +101,10 @@ class Post(index.Indexed, ClusterableModel):
         from .outlines import OutlineEntry
 
         entries = OutlineEntry.objects.filter(post_id=self.pk).select_related("dimension")
-        return ", ".join(f"{e.dimension.code} {e.foundation_level}/{e.second_level}" for e in entries) or "—"
+        return (
+            ", ".join(f"{e.dimension.code} {e.foundation_level}/{e.second_level}" for e in entries)
+            or "—"
+        )
 
     def audit_extra(self) -> dict[str, str]:
         return {"KSF outline": self.outline_summary()}
@@ -108,7 +113,9 @@ class Post(index.Indexed, ClusterableModel):
 class CurrentAssignmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "CurrentAssignmentQuerySet":
         on = on or datetime.date.today()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 class PostAssignment(models.Model):
@@ -155,7 +162,7 @@ class PostAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff} – {self.post.title} in {self.team}"
+        return f"{self.staff}: {self.post.title} in {self.team}"
 
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:

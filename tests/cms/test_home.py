@@ -80,13 +80,17 @@ def test_password_reset_sends_a_link(client, world):
 
 
 @pytest.mark.parametrize("role", ["clinician", "manager", "administrator"])
-def test_home_query_count_does_not_grow_with_team_size(client, world, role, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_team_size(
+    client, world, role, django_assert_max_num_queries
+):
     from tests.factories import AssignmentFactory, staff_with_login
 
     login(client, world.user(role))
     client.get("/")
     for _ in range(15):
-        AssignmentFactory(staff=staff_with_login(), team=world.team, post=world.post, line_manager=world.manager)
+        AssignmentFactory(
+            staff=staff_with_login(), team=world.team, post=world.post, line_manager=world.manager
+        )
     from ksf.permissions import sync_structure_permissions
 
     sync_structure_permissions()

@@ -33,10 +33,10 @@ def test_admin_upload_lists_every_problem_and_writes_nothing(world, client):
     login(client, world.user("administrator"))
     before = StaffMember.objects.count()
     data = (
-        "staff_number,first_name,last_name,email,post_title,band,team,wte,line_manager_staff_number,start_date\n"
-        "901,A,B,,Physio,5,NOWHERE,1,,2025-01-01\n"
-        "902,C,D,,Physio,5,NOWHERE,2,,2025-13-01\n"
-    ).encode()
+        b"staff_number,first_name,last_name,email,post_title,band,team,wte,line_manager_staff_number,start_date\n"
+        b"901,A,B,,Physio,5,NOWHERE,1,,2025-01-01\n"
+        b"902,C,D,,Physio,5,NOWHERE,2,,2025-13-01\n"
+    )
     page = upload(client, data).content.decode()
     assert "4 problems in esr.csv. Nothing was imported." in page
     assert "Unknown team &#x27;NOWHERE&#x27;" in page
@@ -46,9 +46,9 @@ def test_admin_upload_lists_every_problem_and_writes_nothing(world, client):
 def test_html_in_a_file_is_shown_as_text(world, client):
     login(client, world.user("administrator"))
     data = (
-        "staff_number,first_name,last_name,email,post_title,band,team,wte,line_manager_staff_number,start_date\n"
-        "903,A,B,,Physio,5,<script>alert(1)</script>,1,,2025-01-01\n"
-    ).encode()
+        b"staff_number,first_name,last_name,email,post_title,band,team,wte,line_manager_staff_number,start_date\n"
+        b"903,A,B,,Physio,5,<script>alert(1)</script>,1,,2025-01-01\n"
+    )
     page = upload(client, data).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
@@ -91,5 +91,7 @@ def test_deleting_an_assignment_is_logged_and_revokes_access(world, client):
     assignment = world.clinician.assignments.get()
     response = client.post(reverse("ksf_assignment:delete", args=[assignment.pk]))
     assert response.status_code == 302
-    assert ModelLogEntry.objects.filter(action="wagtail.delete", object_id=str(assignment.pk)).exists()
+    assert ModelLogEntry.objects.filter(
+        action="wagtail.delete", object_id=str(assignment.pk)
+    ).exists()
     assert not world.manager.user.has_perm("ksf.view_portfolio_staffmember", world.clinician)

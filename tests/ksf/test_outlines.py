@@ -104,7 +104,12 @@ def test_administrator_adds_a_local_indicator(world, client):
     level = KSFDimension.objects.get(code="HWB7").levels.get(level=3)
     response = client.post(
         reverse("ksf_indicator:add"),
-        {"level": level.pk, "letter": "x", "text": "Performs ultrasound-guided injection", "is_local": "on"},
+        {
+            "level": level.pk,
+            "letter": "x",
+            "text": "Performs ultrasound-guided injection",
+            "is_local": "on",
+        },
     )
     assert response.status_code == 302
     page = client.get(reverse("ksf:dimension_list")).content.decode()

@@ -89,13 +89,27 @@ def test_changed_row_updates_person_and_moves_team(teams):
         ("200,A,B,a@x.nhs.uk,Physio,5,MSK-N,0,,2024-01-01", "wte", "out of range"),
         ("200,A,B,a@x.nhs.uk,Physio,5,MSK-N,abc,,2024-01-01", "wte", "not a number"),
         ("200,A,B,a@x.nhs.uk,Physio,5,MSK-N,1,,31/02/2024", "start_date", "not a date"),
-        ("200,A,B,a@x.nhs.uk,Physio,12,MSK-N,1,,2024-01-01", "band", "not an Agenda for Change band"),
-        ("200,A,B,a@x.nhs.uk,Physio,5,MSK-N,1,999,2024-01-01", "line_manager_staff_number", "not found"),
+        (
+            "200,A,B,a@x.nhs.uk,Physio,12,MSK-N,1,,2024-01-01",
+            "band",
+            "not an Agenda for Change band",
+        ),
+        (
+            "200,A,B,a@x.nhs.uk,Physio,5,MSK-N,1,999,2024-01-01",
+            "line_manager_staff_number",
+            "not found",
+        ),
         ("200,A,B,not-an-email,Physio,5,MSK-N,1,,2024-01-01", "email", "not an email address"),
-        ("200,A,B,a@x.nhs.uk,Physio,5,MSK-N,1,200,2024-01-01", "line_manager_staff_number", "own line manager"),
+        (
+            "200,A,B,a@x.nhs.uk,Physio,5,MSK-N,1,200,2024-01-01",
+            "line_manager_staff_number",
+            "own line manager",
+        ),
     ],
 )
-def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_written(teams, row, column, fragment):
+def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_written(
+    teams, row, column, fragment
+):
     data = csv("100,Mona,Manager,mona@example.nhs.uk,Lead,7,MSK-N,1.0,,2020-01-06", row)
     with pytest.raises(ImportFailed) as caught:
         import_staff(data, "bad.csv")
@@ -223,4 +237,7 @@ def test_command_prints_summary_and_fails_with_row_errors(teams, tmp_path, capsy
 def test_manager_found_among_existing_staff(teams):
     StaffMemberFactory(staff_number="777")
     import_staff(csv("600,A,B,,Physio,5,MSK-N,1,777,2024-01-01"), "x.csv")
-    assert StaffMember.objects.get(staff_number="600").assignments.get().line_manager.staff_number == "777"
+    assert (
+        StaffMember.objects.get(staff_number="600").assignments.get().line_manager.staff_number
+        == "777"
+    )

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         self.stdout.write("Setting up the database…")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"\nOpen http://{addrport}/ and sign in with a demo login."))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nOpen http://{addrport}/ and sign in with a demo login.")
+        )
         self.stdout.write(f"The admin is at http://{addrport}/admin/ (sign in as admin).\n")
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)

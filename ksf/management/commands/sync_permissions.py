@@ -11,4 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = sync_structure_permissions()
-        self.stdout.write(f"Permissions in step: {result.granted} granted, {result.revoked} revoked.")
+        self.stdout.write(
+            f"Permissions in step: {result.granted} granted, {result.revoked} revoked."
+        )

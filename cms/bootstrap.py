@@ -1,0 +1,93 @@
+"""Platform data that migrations create, made reusable so it can be restored idempotently.
+
+Migrations call these with their historical ``apps``; ``ensure_platform_data`` calls them
+with the live registry (e.g. after a test flush, or to repair a database by command).
+"""
+
+from django.apps import apps as global_apps
+from django.conf import settings
+
+SITE_NAME = "Therapy skills and development"
+ADMIN_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+def ensure_home_page(apps) -> None:
+    """Make our HomePage the root of the default site, replacing Wagtail's welcome page."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    Site = apps.get_model("wagtailcore", "Site")
+    Locale = apps.get_model("wagtailcore", "Locale")
+    HomePage = apps.get_model("cms", "HomePage")
+    if HomePage.objects.exists():
+        return
+    locale = Locale.objects.first() or Locale.objects.create(language_code=settings.LANGUAGE_CODE)
+    page_type, _ = ContentType.objects.get_or_create(model="page", app_label="wagtailcore")
+    root = Page.objects.filter(depth=1).first() or Page.objects.create(
+        title="Root",
+        draft_title="Root",
+        slug="root",
+        content_type=page_type,
+        path="0001",
+        depth=1,
+        numchild=0,
+        url_path="/",
+        locale=locale,
+    )
+    Page.objects.filter(depth=2, content_type__app_label="wagtailcore").delete()
+    home_type, _ = ContentType.objects.get_or_create(model="homepage", app_label="cms")
+    last = Page.objects.filter(depth=2).order_by("-path").values_list("path", flat=True).first()
+    step = int(last[-4:]) + 1 if last else 2
+    home = HomePage.objects.create(
+        title=SITE_NAME,
+        draft_title=SITE_NAME,
+        slug="home",
+        content_type=home_type,
+        path=f"{root.path}{step:04d}",
+        depth=2,
+        numchild=0,
+        url_path="/home/",
+        locale=locale,
+        live=True,
+        intro="<p>See what your post requires and where you stand: your KSF outline, "
+        "competencies, CPD and development reviews in one place.</p>",
+    )
+    root.numchild = Page.objects.filter(depth=2).count()
+    root.save(update_fields=["numchild"])
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="localhost", root_page=home, is_default_site=True, site_name=SITE_NAME
+    )
+
+
+def grant_admin_page_permissions(apps) -> None:
+    Group = apps.get_model("auth", "Group")
+    Page = apps.get_model("wagtailcore", "Page")
+    Permission = apps.get_model("auth", "Permission")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    group = Group.objects.get(name="Administrators")
+    root = Page.objects.get(depth=1)
+    for codename in ADMIN_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+
+
+def ensure_platform_data() -> None:
+    """Content types, permissions, KSF reference data, role groups, home page: all idempotent."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    from ksf.reference import create_role_groups, load_ksf
+
+    for config in global_apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
+    load_ksf(
+        global_apps.get_model("ksf", "KSFDimension"),
+        global_apps.get_model("ksf", "KSFLevel"),
+        global_apps.get_model("ksf", "KSFIndicator"),
+    )
+    create_role_groups(global_apps)
+    ensure_home_page(global_apps)
+    grant_admin_page_permissions(global_apps)
