@@ -1,0 +1,285 @@
+"""The format-neutral shape of a framework, and saving/reading it to and from the database.
+
+Every interchange format (Moodle CSV, CASE JSON) parses into ``FrameworkData`` and is written
+from it, so the rules about trees, scales and cross references live here once.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from competencies.models import Competency, Framework, ScaleValue
+from ksf.imports.tabular import ImportFailed, RowError
+
+
+@dataclass
+class ScaleValueData:
+    name: str
+    proficient: bool = False
+    is_default: bool = False
+
+
+@dataclass
+class CompetencyData:
+    idnumber: str
+    short_name: str
+    parent_idnumber: str = ""
+    code: str = ""
+    description: str = ""
+    sort_order: int = 0
+    identifier: uuid.UUID | None = None
+    rule_type: str = ""
+    rule_outcome: int = 0
+    rule_config: object = None
+    cross_references: list[str] = field(default_factory=list)  # idnumbers or "framework:idnumber"
+    where: str = ""  # "row 12" or "$.CFItems[3]" for error messages
+
+
+@dataclass
+class FrameworkData:
+    idnumber: str
+    title: str
+    description: str = ""
+    publisher: str = ""
+    version: str = "1.0"
+    licence: str = ""
+    source_url: str = ""
+    taxonomy: list[str] = field(default_factory=list)
+    scale: list[ScaleValueData] = field(default_factory=list)
+    competencies: list[CompetencyData] = field(default_factory=list)
+    identifier: uuid.UUID | None = None
+    validity_months: int | None = None
+    # Cross references to items outside this framework: (from idnumber, target identifier uuid)
+    external_references: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+
+
+def validate(data: FrameworkData, filename: str) -> list[RowError]:
+    """Tree and reference rules every format shares. Returns problems; writes nothing."""
+    errors: list[RowError] = []
+
+    def err(where: str, message: str) -> None:
+        errors.append(RowError(None, where or None, message))
+
+    if not data.idnumber:
+        err("framework", "The framework has no ID number.")
+    if not data.title:
+        err("framework", "The framework has no title.")
+    if data.scale and not any(v.proficient for v in data.scale):
+        err("scale", "The scale configuration marks no value as proficient.")
+    seen: dict[str, CompetencyData] = {}
+    for c in data.competencies:
+        if not c.idnumber:
+            err(c.where, "A competency has no ID number.")
+        elif c.idnumber in seen:
+            err(c.where, f"Duplicate ID number '{c.idnumber}'.")
+        else:
+            seen[c.idnumber] = c
+        if not c.short_name:
+            err(c.where, f"Competency '{c.idnumber}' has no short name.")
+    for c in data.competencies:
+        if c.parent_idnumber and c.parent_idnumber not in seen:
+            err(c.where, f"Unknown parent ID number '{c.parent_idnumber}'.")
+        for ref in c.cross_references:
+            if ":" not in ref and ref not in seen:
+                err(c.where, f"Cross reference to unknown ID number '{ref}'.")
+    # Cycles: follow parents from every node.
+    for c in data.competencies:
+        chain, node = [], c
+        while node and node.parent_idnumber and node.idnumber not in chain:
+            chain.append(node.idnumber)
+            node = seen.get(node.parent_idnumber)
+        if node is not None and node.idnumber in chain:
+            err(c.where, f"'{c.idnumber}' is part of a parent cycle: {' → '.join(chain)}.")
+            break
+    return errors
+
+
+@transaction.atomic
+def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> Framework:
+    """Create a draft framework from parsed data, or raise ImportFailed listing every problem."""
+    errors = validate(data, filename)
+    version = data.version or "1.0"
+    if Framework.objects.filter(idnumber=data.idnumber, version=version).exists():
+        errors.append(
+            RowError(
+                None,
+                "framework",
+                f"Framework '{data.idnumber}' version {version} already exists; "
+                "change the version or start a new version from the existing one.",
+            )
+        )
+    if data.identifier and Framework.objects.filter(identifier=data.identifier).exists():
+        errors.append(RowError(None, "framework", f"Identifier {data.identifier} is already in use."))
+    if errors:
+        raise ImportFailed(filename, errors)
+
+    framework = Framework(
+        idnumber=data.idnumber,
+        title=data.title,
+        description=data.description,
+        publisher=data.publisher,
+        version=version,
+        licence=data.licence,
+        source_url=data.source_url,
+        taxonomy=data.taxonomy,
+        validity_months=data.validity_months,
+        owner=user,
+        live=False,
+    )
+    if data.identifier:
+        framework.identifier = data.identifier
+    framework.save()
+    scale = data.scale or [ScaleValueData("Not yet competent"), ScaleValueData("Competent", True, True)]
+    if not any(v.is_default for v in scale):
+        next(v for v in scale if v.proficient).is_default = True
+    ScaleValue.objects.bulk_create(
+        ScaleValue(
+            framework=framework, name=v.name, proficient=v.proficient, is_default=v.is_default, sort_order=i
+        )
+        for i, v in enumerate(scale)
+    )
+    _save_tree(framework, data.competencies)
+    _save_references(framework, data)
+    framework.save_revision(user=user, log_action=True)
+    return framework
+
+
+def _depths(items: Iterable[CompetencyData]) -> dict[str, int]:
+    by_id = {c.idnumber: c for c in items}
+    depth: dict[str, int] = {}
+
+    def walk(c: CompetencyData) -> int:
+        if c.idnumber not in depth:
+            depth[c.idnumber] = 1 if not c.parent_idnumber else walk(by_id[c.parent_idnumber]) + 1
+        return depth[c.idnumber]
+
+    for c in by_id.values():
+        walk(c)
+    return depth
+
+
+def _save_tree(framework: Framework, items: list[CompetencyData]) -> dict[str, Competency]:
+    depth = _depths(items)
+    rows = {}
+    for i, c in enumerate(items):
+        row = Competency(
+            framework=framework,
+            idnumber=c.idnumber,
+            code=c.code,
+            short_name=c.short_name[:255],
+            description=c.description,
+            sort_order=c.sort_order or i,
+            depth=depth[c.idnumber],
+            rule_type=c.rule_type or "",
+            rule_outcome=c.rule_outcome or 0,
+            rule_config=c.rule_config,
+        )
+        if c.identifier:
+            row.identifier = c.identifier
+        rows[c.idnumber] = row
+    Competency.objects.bulk_create(rows.values())
+    saved = {c.idnumber: c for c in Competency.objects.filter(framework=framework)}
+    parents = []
+    for c in items:
+        if c.parent_idnumber:
+            node = saved[c.idnumber]
+            node.parent = saved[c.parent_idnumber]
+            parents.append(node)
+    Competency.objects.bulk_update(parents, ["parent"], batch_size=500)
+    return saved
+
+
+def _save_references(framework: Framework, data: FrameworkData) -> None:
+    saved = {c.idnumber: c for c in Competency.objects.filter(framework=framework)}
+    through = Competency.cross_references.through
+    pairs: set[tuple[int, int]] = set()
+    for c in data.competencies:
+        for ref in c.cross_references:
+            target = saved.get(ref)
+            if target is None and ":" in ref:
+                fw, _, idn = ref.partition(":")
+                target = Competency.objects.filter(framework__idnumber=fw, idnumber=idn).order_by("-pk").first()
+            if target is not None and target.pk != saved[c.idnumber].pk:
+                pairs.add((saved[c.idnumber].pk, target.pk))
+    for source, target_uuid in data.external_references:
+        target = Competency.objects.filter(identifier=target_uuid).exclude(framework=framework).order_by("-pk").first()
+        if target is not None and source in saved:
+            pairs.add((saved[source].pk, target.pk))
+    rows = {(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}
+    through.objects.bulk_create(
+        [through(from_competency_id=a, to_competency_id=b) for a, b in rows], ignore_conflicts=True
+    )
+
+
+def framework_to_data(framework: Framework) -> FrameworkData:
+    """Read a framework (any version) into the neutral shape for export."""
+    items = list(
+        Competency.objects.filter(framework=framework)
+        .select_related("parent")
+        .prefetch_related("cross_references__framework")
+        .order_by("depth", "parent_id", "sort_order", "pk")
+    )
+    ordered = _tree_order(items)
+    comps = []
+    external: list[tuple[str, uuid.UUID]] = []
+    for c in ordered:
+        refs = []
+        for other in c.cross_references.all():
+            if other.framework_id == framework.pk:
+                refs.append(other.idnumber)
+            else:
+                external.append((c.idnumber, other.identifier))
+        comps.append(
+            CompetencyData(
+                idnumber=c.idnumber,
+                short_name=c.short_name,
+                parent_idnumber=c.parent.idnumber if c.parent else "",
+                code=c.code,
+                description=c.description,
+                sort_order=c.sort_order,
+                identifier=c.identifier,
+                rule_type=c.rule_type,
+                rule_outcome=c.rule_outcome,
+                rule_config=c.rule_config,
+                cross_references=sorted(refs),
+            )
+        )
+    return FrameworkData(
+        idnumber=framework.idnumber,
+        title=framework.title,
+        description=framework.description,
+        publisher=framework.publisher,
+        version=framework.version,
+        licence=framework.licence,
+        source_url=framework.source_url,
+        taxonomy=list(framework.taxonomy or []),
+        scale=[
+            ScaleValueData(v.name, v.proficient, v.is_default)
+            for v in framework.scale_values.order_by("sort_order")
+        ],
+        competencies=comps,
+        identifier=framework.identifier,
+        validity_months=framework.validity_months,
+        external_references=external,
+    )
+
+
+def _tree_order(items: list[Competency]) -> list[Competency]:
+    """Parents before children, siblings by sort order (depth-first, as people read a tree)."""
+    children: dict[int | None, list[Competency]] = {}
+    for c in items:
+        children.setdefault(c.parent_id, []).append(c)
+    for siblings in children.values():
+        siblings.sort(key=lambda c: (c.sort_order, c.pk))
+    out: list[Competency] = []
+
+    def walk(parent_id: int | None) -> None:
+        for c in children.get(parent_id, []):
+            out.append(c)
+            walk(c.pk)
+
+    walk(None)
+    return out

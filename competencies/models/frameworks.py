@@ -1,0 +1,185 @@
+"""Competency frameworks: versions, their tree of competencies, scales and rules."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+
+class Framework(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
+    """One version of a framework. Published versions never change; edit a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    identifier = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, help_text="CASE CFDocument identifier."
+    )
+    family = models.UUIDField(
+        default=uuid.uuid4, editable=False, db_index=True, help_text="Shared by every version."
+    )
+    idnumber = models.CharField(
+        "ID number", max_length=100, help_text="Short unique code, e.g. RPS-PRESCRIBING."
+    )
+    title = models.CharField(max_length=255)
+    publisher = models.CharField(max_length=255, blank=True)
+    version = models.CharField(max_length=50, default="1.0")
+    licence = models.CharField(max_length=255, blank=True)
+    source_url = models.URLField("source URL", blank=True)
+    description = models.TextField(blank=True, help_text="HTML is cleaned before it is shown.")
+    taxonomy = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A label per depth, e.g. ["domain", "competency", "indicator"].',
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Attainments expire after this many months; empty: never."
+    )
+    retired = models.BooleanField(default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_versions"
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="framework")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="framework",
+        for_concrete_model=False,
+    )
+
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.SearchField("idnumber"),
+        index.SearchField("publisher"),
+    ]
+
+    class Meta:
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["idnumber", "version"], name="framework_version_once")
+        ]
+        permissions = [("edit_own_framework", "Can edit frameworks they own or were given")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    @property
+    def status(self) -> str:
+        if self.retired:
+            return self.Status.RETIRED
+        if self.live:
+            return self.Status.PUBLISHED
+        if self.workflow_in_progress:
+            return self.Status.IN_REVIEW
+        return self.Status.DRAFT
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def is_editable(self) -> bool:
+        """Competencies may change only while a draft that nobody is reviewing."""
+        return self.status == self.Status.DRAFT
+
+    def label_for_depth(self, depth: int) -> str:
+        labels = self.taxonomy or []
+        if not labels:
+            return "competency"
+        return labels[min(depth, len(labels)) - 1]
+
+
+class ScaleValue(Orderable):
+    """An ordered proficiency scale value; at least one counts as proficient."""
+
+    framework = ParentalKey(Framework, on_delete=models.CASCADE, related_name="scale_values")
+    name = models.CharField(max_length=100)
+    proficient = models.BooleanField(default=False)
+    is_default = models.BooleanField("default", default=False)
+
+    class Meta(Orderable.Meta):
+        verbose_name = "scale value"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(models.Model):
+    """A node of a framework's tree; ``identifier`` is stable across versions."""
+
+    class RuleType(models.TextChoices):
+        NONE = "", "No rule"
+        ALL = "all", "All children are complete"
+        POINTS = "points", "Points from children (with required children)"
+
+    class RuleOutcome(models.IntegerChoices):
+        NONE = 0, "Do nothing"
+        EVIDENCE = 1, "Attach evidence"
+        RECOMMEND = 2, "Recommend for review"
+        COMPLETE = 3, "Mark as complete"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    identifier = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
+    idnumber = models.CharField("ID number", max_length=100)
+    code = models.CharField(max_length=50, blank=True, help_text="Human coding, e.g. 1.2 or C3.")
+    short_name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    depth = models.PositiveSmallIntegerField(default=1)
+    rule_type = models.CharField(max_length=10, choices=RuleType.choices, blank=True)
+    rule_outcome = models.PositiveSmallIntegerField(
+        choices=RuleOutcome.choices, default=RuleOutcome.NONE
+    )
+    rule_config = models.JSONField(null=True, blank=True)
+    cross_references = models.ManyToManyField(
+        "self", blank=True, symmetrical=True, help_text="Related competencies, in any framework."
+    )
+
+    class Meta:
+        ordering = ["framework", "depth", "sort_order"]
+        verbose_name_plural = "competencies"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "idnumber"], name="competency_idnumber_once"),
+            models.UniqueConstraint(fields=["framework", "identifier"], name="competency_identifier_once"),
+        ]
+        indexes = [models.Index(fields=["framework", "parent", "sort_order"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.short_name}".strip()
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.framework_id != self.framework_id:
+            raise ValidationError({"parent": "The parent must be in the same framework."})
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": "A competency cannot sit under itself."})
+            node = node.parent
