@@ -59,6 +59,39 @@ def ensure_home_page(apps) -> None:
     )
 
 
+def ensure_framework_index(apps) -> None:
+    """The 'Competency frameworks' section under the home page, where published ones appear."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    HomePage = apps.get_model("cms", "HomePage")
+    FrameworkIndexPage = apps.get_model("cms", "FrameworkIndexPage")
+    if FrameworkIndexPage.objects.exists():
+        return
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    page_type, _ = ContentType.objects.get_or_create(model="frameworkindexpage", app_label="cms")
+    last = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).order_by("-path")
+    last_path = last.values_list("path", flat=True).first()
+    step = int(last_path[-4:]) + 1 if last_path else 1
+    FrameworkIndexPage.objects.create(
+        title="Competency frameworks",
+        draft_title="Competency frameworks",
+        slug="frameworks",
+        content_type=page_type,
+        path=f"{home.path}{step:04d}",
+        depth=home.depth + 1,
+        numchild=0,
+        url_path=f"{home.url_path}frameworks/",
+        locale_id=home.locale_id,
+        live=True,
+        intro="<p>The clinical competency frameworks our posts use. Search for a competency to "
+        "see what it involves and which posts require it.</p>",
+    )
+    home.numchild = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
+    home.save(update_fields=["numchild"])
+
+
 def grant_admin_page_permissions(apps) -> None:
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")
@@ -89,5 +122,9 @@ def ensure_platform_data() -> None:
         global_apps.get_model("ksf", "KSFIndicator"),
     )
     create_role_groups(global_apps)
+    from competencies.setup import ensure as ensure_competencies
+
+    ensure_competencies(global_apps)
     ensure_home_page(global_apps)
+    ensure_framework_index(global_apps)
     grant_admin_page_permissions(global_apps)

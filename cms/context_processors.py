@@ -12,6 +12,7 @@ def portal(request: HttpRequest) -> dict:
     if user is not None and user.is_authenticated:
         roles = roles_for(user)
         links.append({"label": "KSF outlines", "url": reverse("ksf:post_list")})
+        links.append({"label": "Frameworks", "url": "/frameworks/"})
         if Role.MANAGER in roles or Role.SERVICE_LEAD in roles or Role.ADMINISTRATOR in roles:
             links.append({"label": "Teams", "url": reverse("ksf:team_list")})
         if user.has_perm("wagtailadmin.access_admin"):

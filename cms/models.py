@@ -1,6 +1,12 @@
 """Wagtail pages of the public site and the portal's front door."""
 
+from django.db import models
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
 from wagtail.blocks import RichTextBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -36,7 +42,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     max_count = 1
-    subpage_types: list[str] = []
+    subpage_types = ["cms.FrameworkIndexPage"]
 
     class Meta:
         verbose_name = "home page"
@@ -46,3 +52,117 @@ class HomePage(Page):
         if request.user.is_authenticated:
             context["dashboard"] = dashboard_for(request.user)
         return context
+
+
+class FrameworkIndexPage(RoutablePageMixin, Page):
+    """Every published competency framework, browsable and searchable by staff.
+
+    Each framework and each competency gets a page through routes, so publishing a framework
+    is enough for it to appear. Educators add guidance as FrameworkGuidePage children.
+    """
+
+    intro = RichTextField(blank=True)
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["cms.FrameworkGuidePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "framework index page"
+
+    @route(r"^$")
+    def index(self, request):
+        from competencies.models import Competency
+        from competencies.selectors import published_frameworks
+
+        query = request.GET.get("q", "").strip()
+        matches = []
+        if query:
+            matches = list(
+                Competency.objects.filter(framework__live=True, framework__retired=False)
+                .filter(
+                    Q(short_name__icontains=query)
+                    | Q(description__icontains=query)
+                    | Q(code__iexact=query)
+                )
+                .select_related("framework")[:50]
+            )
+        return self.render(
+            request,
+            context_overrides={
+                "frameworks": published_frameworks(),
+                "query": query,
+                "matches": matches,
+            },
+        )
+
+    @path("<str:idnumber>/")
+    def framework(self, request, idnumber):
+        from competencies.selectors import tree
+
+        framework = self._framework(request, idnumber)
+        guide = FrameworkGuidePage.objects.live().child_of(self).filter(framework_idnumber=idnumber).first()
+        return render(
+            request,
+            "cms/framework_page.html",
+            {"page": self, "framework": framework, "nodes": tree(framework), "guide": guide},
+        )
+
+    @path("<str:idnumber>/<str:code>/")
+    def competency(self, request, idnumber, code):
+        from competencies.models import Competency
+        from competencies.selectors import posts_requiring
+
+        framework = self._framework(request, idnumber)
+        competency = (
+            Competency.objects.filter(framework=framework, idnumber=code)
+            .select_related("parent")
+            .first()
+        )
+        if competency is None:
+            raise Http404("No such competency")
+        return render(
+            request,
+            "cms/competency_page.html",
+            {
+                "page": self,
+                "framework": framework,
+                "competency": competency,
+                "children": competency.children.order_by("sort_order"),
+                "related": competency.cross_references.select_related("framework").filter(
+                    framework__live=True
+                ),
+                "requirements": posts_requiring(competency),
+            },
+        )
+
+    def _framework(self, request, idnumber):
+        from competencies.models import Framework
+
+        versions = Framework.objects.filter(idnumber=idnumber, live=True)
+        wanted = request.GET.get("version")
+        framework = (
+            versions.filter(version=wanted).first()
+            if wanted
+            else versions.filter(retired=False).order_by("-last_published_at", "-pk").first()
+            or versions.order_by("-last_published_at", "-pk").first()
+        )
+        if framework is None:
+            raise Http404("No such framework")
+        return framework
+
+
+class FrameworkGuidePage(Page):
+    """Guidance an educator writes for one framework, shown above its tree."""
+
+    framework_idnumber = models.CharField(
+        "framework ID number", max_length=100, help_text="The framework this guidance is for."
+    )
+    body = RichTextField(blank=True)
+    content_panels = [*Page.content_panels, FieldPanel("framework_idnumber"), FieldPanel("body")]
+    parent_page_types = ["cms.FrameworkIndexPage"]
+    subpage_types: list[str] = []
+
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        return redirect(self.get_parent().url + f"{self.framework_idnumber}/")

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import portal_views
 from cms import views as cms_views
 
 urlpatterns = [
@@ -33,7 +34,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", cms_views.health, name="health"),
+    path("portal/posts/<int:pk>/", portal_views.post_detail, name="post_detail"),
     path("portal/", include("ksf.urls")),
+    path("ims/case/v1p1/", include("competencies.api_urls")),
 ]
 
 if settings.DEBUG:

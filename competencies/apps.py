@@ -5,3 +5,11 @@ class CompetenciesConfig(AppConfig):
     name = "competencies"
     verbose_name = "Competencies"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.permissions import register_permission_policy
+
+        from competencies.models import Framework
+        from competencies.permissions import framework_policy
+
+        register_permission_policy(Framework, framework_policy)

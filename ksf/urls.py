@@ -6,7 +6,6 @@ app_name = "ksf"
 
 urlpatterns = [
     path("posts/", views.post_list, name="post_list"),
-    path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("people/<str:staff_number>/", views.person_detail, name="person_detail"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),

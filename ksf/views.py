@@ -3,10 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from ksf import selectors
-from ksf.models import Post, StaffMember, Team
+from ksf.models import StaffMember, Team
 from ksf.permissions import staff_policy, team_policy
 
 
@@ -18,20 +18,6 @@ def post_list(request: HttpRequest) -> HttpResponse:
         posts = posts.filter(title__icontains=query)
     page = Paginator(posts, 50).get_page(request.GET.get("page"))
     return render(request, "ksf/post_list.html", {"page_obj": page, "query": query})
-
-
-@login_required
-def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("service"), pk=pk)
-    return render(
-        request,
-        "ksf/post_detail.html",
-        {
-            "post": post,
-            "outline": selectors.post_outline(post),
-            "missing_core": selectors.missing_core_dimensions(post),
-        },
-    )
 
 
 @login_required

@@ -76,7 +76,7 @@ RULES: list[Rule] = [
     ),
     # Portal pages.
     Rule(r"ksf:post_list|ksf:dimension_list|ksf:team_list", SIGNED_IN),
-    Rule(r"ksf:post_detail", SIGNED_IN, kwargs=lambda w, n: {"pk": w.post.pk}),
+    Rule(r"post_detail", SIGNED_IN, kwargs=lambda w, n: {"pk": w.post.pk}),
     Rule(
         r"ksf:person_detail",
         everyone("denied", anonymous="login", clinician="ok", manager="ok", administrator="ok"),

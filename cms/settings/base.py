@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "wagtailnhsukfrontend.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -149,3 +150,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Frameworks are published only by approving them in the moderation workflow.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "competencies.workflows.publish_approved"

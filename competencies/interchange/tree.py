@@ -29,7 +29,7 @@ class CompetencyData:
     parent_idnumber: str = ""
     code: str = ""
     description: str = ""
-    sort_order: int = 0
+    sort_order: int | None = None  # position among siblings; None: file order
     identifier: uuid.UUID | None = None
     rule_type: str = ""
     rule_outcome: int = 0
@@ -65,6 +65,8 @@ def validate(data: FrameworkData, filename: str) -> list[RowError]:
 
     if not data.idnumber:
         err("framework", "The framework has no ID number.")
+    elif len(data.idnumber) > 100:
+        err("framework", "The framework ID number is longer than 100 characters.")
     if not data.title:
         err("framework", "The framework has no title.")
     if data.scale and not any(v.proficient for v in data.scale):
@@ -79,6 +81,10 @@ def validate(data: FrameworkData, filename: str) -> list[RowError]:
             seen[c.idnumber] = c
         if not c.short_name:
             err(c.where, f"Competency '{c.idnumber}' has no short name.")
+        if len(c.idnumber) > 100:
+            err(c.where, f"ID number '{c.idnumber[:40]}…' is longer than 100 characters.")
+        if len(c.code) > 50:
+            err(c.where, f"Code '{c.code[:40]}…' is longer than 50 characters.")
     for c in data.competencies:
         if c.parent_idnumber and c.parent_idnumber not in seen:
             err(c.where, f"Unknown parent ID number '{c.parent_idnumber}'.")
@@ -132,7 +138,10 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
     if data.identifier:
         framework.identifier = data.identifier
     framework.save()
-    scale = data.scale or [ScaleValueData("Not yet competent"), ScaleValueData("Competent", True, True)]
+    scale = [
+        ScaleValueData(v.name, v.proficient, v.is_default)
+        for v in data.scale or [ScaleValueData("Not yet competent"), ScaleValueData("Competent", True, True)]
+    ]
     if not any(v.is_default for v in scale):
         next(v for v in scale if v.proficient).is_default = True
     ScaleValue.objects.bulk_create(
@@ -171,7 +180,7 @@ def _save_tree(framework: Framework, items: list[CompetencyData]) -> dict[str, C
             code=c.code,
             short_name=c.short_name[:255],
             description=c.description,
-            sort_order=c.sort_order or i,
+            sort_order=c.sort_order if c.sort_order is not None else i,
             depth=depth[c.idnumber],
             rule_type=c.rule_type or "",
             rule_outcome=c.rule_outcome or 0,

@@ -89,6 +89,14 @@ class Framework(
     def revisions(self):
         return self._revisions
 
+    def publish(self, revision, *args, **kwargs):
+        """Every way of publishing (approval, admin, command) carries requirements forward."""
+        result = super().publish(revision, *args, **kwargs)
+        from competencies.services import move_requirements_to
+
+        move_requirements_to(type(self).objects.get(pk=self.pk))
+        return result
+
     @property
     def status(self) -> str:
         if self.retired:

@@ -38,7 +38,7 @@ def test_manager_opens_a_team_members_post_outline(page, demo):
     page.get_by_role("link", name="Ffion Parry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ffion Parry")
     assert_accessible(page)
-    page.get_by_role("link", name="View the KSF outline for this post").first.click()
+    page.get_by_role("link", name="View what this post requires").first.click()
     expect(page.get_by_role("heading", name="KSF outline")).to_be_visible()
     expect(page.locator("table")).to_contain_text("C1 Communication")
     expect(page.locator("table")).to_contain_text("Foundation gateway")

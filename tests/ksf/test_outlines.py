@@ -85,7 +85,7 @@ def test_copy_outline_from_another_post(world, client):
 def test_outline_page_warns_when_core_dimensions_are_missing(world, client):
     OutlineEntry.objects.filter(post=world.post, dimension__code="C6").delete()
     login(client, world.user("clinician"))
-    page = client.get(reverse("ksf:post_detail", args=[world.post.pk])).content.decode()
+    page = client.get(reverse("post_detail", args=[world.post.pk])).content.decode()
     assert "This outline is incomplete" in page
     assert "C6 Equality and diversity" in page
 

@@ -1,10 +1,15 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from competencies.demo import add_demo_requirements
 from ksf.demo import DEMO_PASSWORD, build_demo, demo_exists
 
 
 class Command(BaseCommand):
-    help = "Build the deterministic demo health board and print the demo logins."
+    help = (
+        "Build the deterministic demo health board, load the shipped frameworks, make the demo "
+        "posts require them, and print the demo logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
@@ -14,11 +19,14 @@ class Command(BaseCommand):
             self.stdout.write("The demo health board is already loaded.")
             self.print_logins()
             return
-        summary = build_demo(seed=seed)
+        with transaction.atomic():
+            summary = build_demo(seed=seed)
+            requirements = add_demo_requirements()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo health board: {summary.sites} sites, {summary.services} services, "
-                f"{summary.teams} teams, {summary.posts} posts, {summary.staff} staff."
+                f"{summary.teams} teams, {summary.posts} posts, {summary.staff} staff; "
+                f"{requirements} competency requirements from 3 shipped frameworks."
             )
         )
         self.print_logins()

@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib.auth.models import User
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from competencies.models import Competency
+
+
+class FrameworkForm(WagtailAdminModelForm):
+    """A scale needs at least one proficient value and exactly one default."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        formset = self.formsets.get("scale_values")
+        if formset is None or not hasattr(formset, "cleaned_data"):
+            return valid
+        rows = [
+            f.cleaned_data
+            for f in formset.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+        if rows and not any(r.get("proficient") for r in rows):
+            self.add_error(None, "Mark at least one scale value as proficient.")
+            valid = False
+        if rows and sum(1 for r in rows if r.get("is_default")) > 1:
+            self.add_error(None, "Only one scale value can be the default.")
+            valid = False
+        taxonomy = self.cleaned_data.get("taxonomy") if hasattr(self, "cleaned_data") else None
+        if taxonomy is not None and (
+            not isinstance(taxonomy, list) or not all(isinstance(t, str) for t in taxonomy)
+        ):
+            self.add_error("taxonomy", 'Give a list of labels, e.g. ["domain", "competency"].')
+            valid = False
+        return valid
+
+
+class CompetencyForm(forms.ModelForm):
+    class Meta:
+        model = Competency
+        fields = ["parent", "idnumber", "code", "short_name", "description"]
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Competency.objects.filter(framework=framework)
+        self.fields["parent"].required = False
+        self.fields["description"].widget = forms.Textarea(attrs={"rows": 3})
+
+
+class ImportFrameworkForm(forms.Form):
+    file = forms.FileField(help_text="A Moodle competency CSV or a CASE JSON package.")
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the file"), ("moodle", "Moodle CSV"), ("case", "CASE JSON")],
+        required=False,
+    )
+
+
+class NewVersionForm(forms.Form):
+    version = forms.CharField(max_length=50, help_text="e.g. 2.0")
+
+
+class HandOverForm(forms.Form):
+    to = forms.ModelChoiceField(queryset=User.objects.none(), label="New owner")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = User.objects.filter(
+            groups__name__in=["Educators", "Administrators"], is_active=True
+        ).distinct().order_by("last_name", "first_name")

@@ -1,0 +1,185 @@
+"""Framework admin pages: the tree editor, new version, hand over, import and export."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from competencies import selectors, services
+from competencies.admin_forms import (
+    CompetencyForm,
+    HandOverForm,
+    ImportFrameworkForm,
+    NewVersionForm,
+)
+from competencies.interchange.detect import export_framework, import_framework
+from competencies.models import Competency, Framework
+from competencies.permissions import framework_policy, hand_over
+from ksf.imports.tabular import ImportFailed
+
+
+def _framework_for(request: HttpRequest, pk: int, action: str = "change") -> Framework:
+    framework = get_object_or_404(Framework, pk=pk)
+    if not framework_policy.user_has_permission_for_instance(request.user, action, framework):
+        raise PermissionDenied
+    return framework
+
+
+def _messages_from(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework_for(request, pk)
+    form = CompetencyForm(framework=framework)
+    editing = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        node = None
+        if request.POST.get("node"):
+            node = get_object_or_404(Competency, pk=request.POST["node"], framework=framework)
+        try:
+            if action in ("up", "down", "indent", "outdent") and node:
+                services.move(node, action, user=request.user)
+                return redirect(f"{request.path}#c{node.pk}")
+            if action == "delete" and node:
+                services.delete_competency(node, user=request.user)
+                messages.success(request, f"Deleted {node}.")
+                return redirect(request.path)
+            if action in ("add", "save"):
+                form = CompetencyForm(request.POST, framework=framework, instance=node)
+                if form.is_valid():
+                    if node is None:
+                        data = form.cleaned_data
+                        node = services.add_competency(
+                            framework=framework,
+                            parent=data["parent"],
+                            idnumber=data["idnumber"],
+                            short_name=data["short_name"],
+                            code=data["code"],
+                            description=data["description"],
+                            user=request.user,
+                        )
+                        messages.success(request, f"Added {node}.")
+                    else:
+                        services.save_competency(form, user=request.user)
+                        messages.success(request, f"Saved {node}.")
+                    return redirect(f"{request.path}#c{node.pk}")
+                editing = node
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field_name, errs in error.message_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, errs)
+            else:
+                messages.error(request, _messages_from(error))
+    elif request.GET.get("edit"):
+        editing = get_object_or_404(Competency, pk=request.GET["edit"], framework=framework)
+        form = CompetencyForm(instance=editing, framework=framework)
+    return TemplateResponse(
+        request,
+        "competencies/admin/tree.html",
+        {
+            "framework": framework,
+            "nodes": selectors.tree(framework),
+            "left_behind": selectors.requirements_left_behind(framework) if framework.live else [],
+            "form": form,
+            "editing": editing,
+            "page_title": f"Competencies of {framework}",
+            "header_icon": "list-ul",
+        },
+    )
+
+
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework_for(request, pk, "view")
+    if not request.user.has_perm("competencies.add_framework"):
+        raise PermissionDenied
+    form = NewVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.start_new_version(
+                framework, version=form.cleaned_data["version"], user=request.user
+            )
+        except (ValidationError, ImportFailed) as error:
+            form.add_error("version", str(getattr(error, "messages", [error])[0]))
+        else:
+            from competencies.permissions import grant_framework
+
+            grant_framework(new, request.user)
+            messages.success(request, f"Started {new} as a draft copy of {framework}.")
+            return redirect(reverse("competencies_tree", args=[new.pk]))
+    return TemplateResponse(
+        request,
+        "competencies/admin/simple_form.html",
+        {
+            "form": form,
+            "page_title": f"Start a new version of {framework}",
+            "intro": "The new version starts as a draft copy. When it is published, post "
+            "requirements move to it by each competency's identity; anything that cannot be "
+            "matched is listed for you.",
+            "submit": "Start new version",
+            "header_icon": "copy",
+        },
+    )
+
+
+def hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework_for(request, pk)
+    form = HandOverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        hand_over(framework, to=form.cleaned_data["to"], by=request.user)
+        messages.success(request, f"{form.cleaned_data['to']} now owns {framework}.")
+        return redirect(reverse("competencies_tree", args=[framework.pk]))
+    return TemplateResponse(
+        request,
+        "competencies/admin/simple_form.html",
+        {
+            "form": form,
+            "page_title": f"Hand over {framework}",
+            "intro": f"Current owner: {framework.owner or 'nobody'}.",
+            "submit": "Hand over",
+            "header_icon": "user",
+        },
+    )
+
+
+def import_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("competencies.add_framework"):
+        raise PermissionDenied
+    form = ImportFrameworkForm(request.POST or None, request.FILES or None)
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            framework = import_framework(
+                upload.read(), upload.name, fmt=form.cleaned_data["format"] or None, user=request.user
+            )
+        except ImportFailed as exc:
+            failure = exc
+        else:
+            count = framework.competencies.count()
+            messages.success(request, f"Imported {framework} with {count} competencies as a draft.")
+            return redirect(reverse("competencies_tree", args=[framework.pk]))
+    return TemplateResponse(
+        request,
+        "competencies/admin/import.html",
+        {"form": form, "failure": failure, "page_title": "Import a framework", "header_icon": "upload"},
+    )
+
+
+def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("moodle", "case"):
+        raise Http404("Unknown format")
+    framework = _framework_for(request, pk, "view")
+    try:
+        content, content_type, name = export_framework(
+            framework, fmt, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    except ValueError as error:
+        messages.error(request, f"This framework cannot be written as {fmt}: {error}")
+        return redirect(reverse("competencies_tree", args=[framework.pk]))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from competencies.interchange.detect import export_framework
+from competencies.models import Framework
+
+
+class Command(BaseCommand):
+    help = "Export a framework (by ID number, newest version unless --framework-version) to Moodle CSV or CASE JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("framework", help="The framework's ID number, e.g. RPS-PRESCRIBING")
+        parser.add_argument("--format", choices=["moodle", "case"], required=True)
+        parser.add_argument("--output", type=Path, required=True)
+        parser.add_argument("--framework-version", dest="fw_version")
+
+    def handle(
+        self, *args, framework: str, format: str, output: Path, fw_version: str | None, **options
+    ):
+        versions = Framework.objects.filter(idnumber=framework)
+        if fw_version:
+            versions = versions.filter(version=fw_version)
+        chosen = versions.order_by("-live", "-pk").first()
+        if chosen is None:
+            raise CommandError(f"No framework with ID number '{framework}'.")
+        try:
+            content, _, _ = export_framework(
+                chosen, format, base_url=settings.WAGTAILADMIN_BASE_URL
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        output.write_bytes(content)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {chosen} to {output} ({len(content)} bytes)."))

@@ -1,0 +1,92 @@
+"""Wagtail admin for frameworks: a snippet with drafts, revisions, locking and moderation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+
+from competencies.admin_forms import FrameworkForm
+from competencies.models import Framework, PostRequirement
+from competencies.permissions import framework_policy
+
+
+class FrameworkIndexView(IndexView):
+    def get_base_queryset(self):
+        return framework_policy.instances_user_has_any_permission_for(
+            self.request.user, ["change", "view"]
+        )
+
+
+class FrameworkEditView(EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        user = self.request.user
+        task = obj.current_workflow_task
+        reviewing = task is not None and task.specific.user_can_access_editor(obj, user)
+        if not reviewing and not framework_policy.user_has_permission_for_instance(
+            user, "change", obj
+        ):
+            raise PermissionDenied
+        return obj
+
+    def post(self, request, *args, **kwargs):
+        framework = self.get_object()
+        if framework.live or framework.retired:
+            messages.error(
+                request,
+                "Published versions never change. Use 'Start a new version' to make changes.",
+            )
+            return redirect(self.get_edit_url())
+        return super().post(request, *args, **kwargs)
+
+
+class FrameworkViewSet(SnippetViewSet):
+    model = Framework
+    icon = "list-ul"
+    menu_label = "Frameworks"
+    menu_order = 220
+    add_to_admin_menu = True
+    index_view_class = FrameworkIndexView
+    edit_view_class = FrameworkEditView
+    permission_policy = framework_policy
+    list_display = ["title", "version", "get_status_display", "publisher", "owner"]
+    list_export = ["title", "idnumber", "version", "get_status_display", "publisher", "licence"]
+    search_fields = ["title", "idnumber", "publisher"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        base_form_class=FrameworkForm,
+        children=[
+            HelpPanel(template="competencies/admin/framework_help.html", heading="Competencies"),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("idnumber"), FieldPanel("version")]),
+            FieldRowPanel([FieldPanel("publisher"), FieldPanel("licence")]),
+            FieldPanel("source_url"),
+            FieldPanel("description"),
+            FieldRowPanel([FieldPanel("taxonomy"), FieldPanel("validity_months")]),
+            InlinePanel(
+                "scale_values",
+                heading="Proficiency scale",
+                label="Scale value",
+                min_num=1,
+                panels=[FieldRowPanel([FieldPanel("name"), FieldPanel("proficient"), FieldPanel("is_default")])],
+            ),
+        ],
+    )
+
+
+class PostRequirementViewSet(ModelViewSet):
+    model = PostRequirement
+    name = "competencies_requirement"
+    icon = "tick-inverse"
+    menu_label = "Post requirements"
+    list_display = ["post", "competency", "required_value", "mandatory", "months_allowed"]
+    list_filter = ["mandatory", "competency__framework", "post__service"]
+    list_export = ["post", "competency", "required_value", "mandatory", "months_allowed"]
+    search_fields = ["post__title", "competency__short_name"]
+    form_fields = ["post", "competency", "required_value", "mandatory", "months_allowed"]
+    inspect_view_enabled = True
+    add_to_admin_menu = True
+    menu_order = 225

@@ -1,0 +1,57 @@
+"""Admin wiring for frameworks, their tree editor and interchange pages."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+
+from competencies import admin_views
+from competencies.actions import FrameworkCreateAction
+from competencies.models import Competency, Framework, PostRequirement
+from competencies.viewsets import FrameworkViewSet, PostRequirementViewSet
+from ksf.actions import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
+
+register_snippet(FrameworkViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [PostRequirementViewSet()]
+
+
+@hooks.register("register_actions")
+def register_actions(registry):
+    registry.register(Framework, FrameworkCreateAction)
+    for model in (Competency, PostRequirement):
+        registry.register(model, AuditedCreateAction)
+        registry.register(model, AuditedEditAction)
+        registry.register(model, AuditedDeleteAction)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("frameworks/import/", admin_views.import_view, name="competencies_import"),
+        path("frameworks/<int:pk>/tree/", admin_views.framework_tree, name="competencies_tree"),
+        path(
+            "frameworks/<int:pk>/new-version/", admin_views.new_version, name="competencies_new_version"
+        ),
+        path("frameworks/<int:pk>/hand-over/", admin_views.hand_over_view, name="competencies_hand_over"),
+        path(
+            "frameworks/<int:pk>/export/<str:fmt>/",
+            admin_views.export_view,
+            name="competencies_export",
+        ),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("competencies.add_framework")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        "Import framework", reverse("competencies_import"), icon_name="upload", order=221
+    )
