@@ -1,13 +1,12 @@
 """Wagtail pages of the public site and the portal's front door."""
 
 from django.db import models
-
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
 from wagtail.blocks import RichTextBlock
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtailnhsukfrontend.blocks import (
@@ -100,7 +99,12 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
         from competencies.selectors import tree
 
         framework = self._framework(request, idnumber)
-        guide = FrameworkGuidePage.objects.live().child_of(self).filter(framework_idnumber=idnumber).first()
+        guide = (
+            FrameworkGuidePage.objects.live()
+            .child_of(self)
+            .filter(framework_idnumber=idnumber)
+            .first()
+        )
         return render(
             request,
             "cms/framework_page.html",

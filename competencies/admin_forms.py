@@ -62,6 +62,8 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = User.objects.filter(
-            groups__name__in=["Educators", "Administrators"], is_active=True
-        ).distinct().order_by("last_name", "first_name")
+        self.fields["to"].queryset = (
+            User.objects.filter(groups__name__in=["Educators", "Administrators"], is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )

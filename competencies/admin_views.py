@@ -154,7 +154,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             framework = import_framework(
-                upload.read(), upload.name, fmt=form.cleaned_data["format"] or None, user=request.user
+                upload.read(),
+                upload.name,
+                fmt=form.cleaned_data["format"] or None,
+                user=request.user,
             )
         except ImportFailed as exc:
             failure = exc
@@ -165,7 +168,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "competencies/admin/import.html",
-        {"form": form, "failure": failure, "page_title": "Import a framework", "header_icon": "upload"},
+        {
+            "form": form,
+            "failure": failure,
+            "page_title": "Import a framework",
+            "header_icon": "upload",
+        },
     )
 
 

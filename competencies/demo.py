@@ -26,7 +26,9 @@ def add_demo_requirements() -> int:
         framework = frameworks[fw_id]
         competencies = Competency.objects.filter(framework=framework)
         competencies = (
-            competencies.filter(idnumber__in=idnumbers) if idnumbers else competencies.filter(depth=2)
+            competencies.filter(idnumber__in=idnumbers)
+            if idnumbers
+            else competencies.filter(depth=2)
         )
         for post in Post.objects.filter(title=title, service__code__in=["MSK", "CPH"]):
             for competency in competencies:

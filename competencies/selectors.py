@@ -28,9 +28,9 @@ def tree(framework: Framework) -> list[Competency]:
 
 
 def posts_requiring(competency: Competency) -> QuerySet[PostRequirement]:
-    return PostRequirement.objects.filter(competency__identifier=competency.identifier).select_related(
-        "post", "post__service", "required_value"
-    )
+    return PostRequirement.objects.filter(
+        competency__identifier=competency.identifier
+    ).select_related("post", "post__service", "required_value")
 
 
 def requirements_for_post(post) -> QuerySet[PostRequirement]:
@@ -44,6 +44,8 @@ def requirements_for_post(post) -> QuerySet[PostRequirement]:
 
 def requirements_left_behind(framework: Framework) -> QuerySet[PostRequirement]:
     """Requirements on older versions of this framework that did not move on publication."""
-    return PostRequirement.objects.filter(
-        competency__framework__family=framework.family
-    ).exclude(competency__framework=framework).select_related("post", "competency")
+    return (
+        PostRequirement.objects.filter(competency__framework__family=framework.family)
+        .exclude(competency__framework=framework)
+        .select_related("post", "competency")
+    )

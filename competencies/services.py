@@ -45,16 +45,32 @@ def _set_depths(node: Competency) -> None:
 
 @transaction.atomic
 def add_competency(
-    *, framework: Framework, parent: Competency | None, idnumber: str, short_name: str,
-    code: str = "", description: str = "", user: User | None,
+    *,
+    framework: Framework,
+    parent: Competency | None,
+    idnumber: str,
+    short_name: str,
+    code: str = "",
+    description: str = "",
+    user: User | None,
 ) -> Competency:
     _require_editable(framework)
     if Competency.objects.filter(framework=framework, idnumber=idnumber).exists():
-        raise ValidationError({"idnumber": f"ID number '{idnumber}' is already used in this framework."})
-    last = Competency.objects.filter(framework=framework, parent=parent).aggregate(m=Max("sort_order"))["m"]
+        raise ValidationError(
+            {"idnumber": f"ID number '{idnumber}' is already used in this framework."}
+        )
+    last = Competency.objects.filter(framework=framework, parent=parent).aggregate(
+        m=Max("sort_order")
+    )["m"]
     node = Competency.objects.create(
-        framework=framework, parent=parent, idnumber=idnumber, short_name=short_name, code=code,
-        description=description, sort_order=(last or 0) + 1, depth=parent.depth + 1 if parent else 1,
+        framework=framework,
+        parent=parent,
+        idnumber=idnumber,
+        short_name=short_name,
+        code=code,
+        description=description,
+        sort_order=(last or 0) + 1,
+        depth=parent.depth + 1 if parent else 1,
     )
     audit.log_create(node, user)
     return node
@@ -158,9 +174,11 @@ def move_requirements_to(framework: Framework) -> MigrationReport:
         return report
     by_identity = {c.identifier: c for c in Competency.objects.filter(framework=framework)}
     values = {v.name: v for v in ScaleValue.objects.filter(framework=framework)}
-    old = PostRequirement.objects.filter(
-        competency__framework__family=framework.family
-    ).exclude(competency__framework=framework).select_related("competency", "required_value")
+    old = (
+        PostRequirement.objects.filter(competency__framework__family=framework.family)
+        .exclude(competency__framework=framework)
+        .select_related("competency", "required_value")
+    )
     for requirement in old:
         target = by_identity.get(requirement.competency.identifier)
         if target is None:

@@ -13,7 +13,9 @@ def grant_group_permissions(apps, grants: dict[str, list[tuple[str, str]]]) -> N
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
     # Wagtail adds these for draft-state and lockable models after migrating; make sure they exist.
-    framework_type, _ = ContentType.objects.get_or_create(app_label="competencies", model="framework")
+    framework_type, _ = ContentType.objects.get_or_create(
+        app_label="competencies", model="framework"
+    )
     for codename, name in (
         ("publish_framework", "Can publish framework"),
         ("lock_framework", "Can lock framework"),
@@ -38,10 +40,14 @@ def create_review_workflow(apps) -> None:
     WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
     WorkflowContentType = apps.get_model("wagtailcore", "WorkflowContentType")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
-    framework_type, _ = ContentType.objects.get_or_create(app_label="competencies", model="framework")
+    framework_type, _ = ContentType.objects.get_or_create(
+        app_label="competencies", model="framework"
+    )
     if WorkflowContentType.objects.filter(content_type=framework_type).exists():
         return
-    task_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
+    task_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtailcore", model="groupapprovaltask"
+    )
     task = GroupApprovalTask.objects.create(
         name="Educator approval", content_type=task_type, active=True
     )

@@ -32,7 +32,11 @@ def read_shipped(name: str) -> FrameworkData:
         scale=[ScaleValueData(n, p, d) for n, p, d in raw["scale"]],
         competencies=[
             CompetencyData(
-                idnumber=idn, parent_idnumber=parent, code=code, short_name=name, description=text,
+                idnumber=idn,
+                parent_idnumber=parent,
+                code=code,
+                short_name=name,
+                description=text,
                 sort_order=i,
             )
             for i, (idn, parent, code, name, text) in enumerate(raw["competencies"])

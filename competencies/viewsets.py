@@ -71,7 +71,11 @@ class FrameworkViewSet(SnippetViewSet):
                 heading="Proficiency scale",
                 label="Scale value",
                 min_num=1,
-                panels=[FieldRowPanel([FieldPanel("name"), FieldPanel("proficient"), FieldPanel("is_default")])],
+                panels=[
+                    FieldRowPanel(
+                        [FieldPanel("name"), FieldPanel("proficient"), FieldPanel("is_default")]
+                    )
+                ],
             ),
         ],
     )

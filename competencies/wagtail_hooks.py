@@ -34,9 +34,15 @@ def register_admin_urls():
         path("frameworks/import/", admin_views.import_view, name="competencies_import"),
         path("frameworks/<int:pk>/tree/", admin_views.framework_tree, name="competencies_tree"),
         path(
-            "frameworks/<int:pk>/new-version/", admin_views.new_version, name="competencies_new_version"
+            "frameworks/<int:pk>/new-version/",
+            admin_views.new_version,
+            name="competencies_new_version",
         ),
-        path("frameworks/<int:pk>/hand-over/", admin_views.hand_over_view, name="competencies_hand_over"),
+        path(
+            "frameworks/<int:pk>/hand-over/",
+            admin_views.hand_over_view,
+            name="competencies_hand_over",
+        ),
         path(
             "frameworks/<int:pk>/export/<str:fmt>/",
             admin_views.export_view,

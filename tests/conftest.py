@@ -32,6 +32,8 @@ class World:
     team: Team
     other_team: Team
     post: Post
+    framework: object = None
+    requirement: object = None
 
     def user(self, role: str) -> User | None:
         return self.users[role]
@@ -66,6 +68,12 @@ def world(db) -> World:
     }
     users["service_lead"].groups.add(*UserFactory(roles=[Role.SERVICE_LEAD]).groups.all())
     sync_structure_permissions()
+    framework = educator_framework(users["educator"])
+    from competencies.models import PostRequirement
+
+    requirement = PostRequirement.objects.create(
+        post=post, competency=framework.competencies.get(idnumber="C1")
+    )
     return World(
         users=users,
         manager=manager,
@@ -74,7 +82,29 @@ def world(db) -> World:
         team=team,
         other_team=other_team,
         post=post,
+        framework=framework,
+        requirement=requirement,
     )
+
+
+def educator_framework(owner: User, idnumber: str = "EDU-FW"):
+    """A small draft framework owned by ``owner``: a domain with two competencies."""
+    from competencies.interchange.tree import CompetencyData, FrameworkData, save_framework
+    from competencies.permissions import grant_framework
+
+    data = FrameworkData(
+        idnumber=idnumber,
+        title="Educator framework",
+        taxonomy=["domain", "competency"],
+        competencies=[
+            CompetencyData("D1", "Domain one"),
+            CompetencyData("C1", "Injection therapy", parent_idnumber="D1"),
+            CompetencyData("C2", "History taking", parent_idnumber="D1"),
+        ],
+    )
+    framework = save_framework(data, filename="test", user=owner)
+    grant_framework(framework, owner)
+    return framework
 
 
 ROLES = [

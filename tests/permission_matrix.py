@@ -98,6 +98,73 @@ RULES: list[Rule] = [
     ),
 ]
 
+EDUCATOR_AND_ADMIN = everyone("denied", anonymous="login", educator="ok", administrator="ok")
+
+
+def _framework_kwargs(world, name: str) -> dict:
+    action = name.partition(":")[2]
+    framework = world.framework
+    if name == "competencies_export":
+        return {"pk": framework.pk, "fmt": "moodle"}
+    if action in {"list", "list_results", "add"} or name == "competencies_import":
+        return {}
+    kwargs = {"pk": framework.pk}
+    revision = framework.latest_revision
+    if action in {"revisions_revert", "revisions_unschedule"}:
+        kwargs["revision_id"] = revision.pk
+    if action == "revisions_compare":
+        kwargs.update({"revision_id_a": "earliest", "revision_id_b": "latest"})
+    if action in {"workflow_action", "collect_workflow_action_data"}:
+        kwargs.update({"action_name": "approve", "task_state_id": 999999})
+    if action == "workflow_history_detail":
+        kwargs["workflow_state_id"] = 999999
+    return kwargs
+
+
+RULES += [
+    Rule(r"competencies_import", EDUCATOR_AND_ADMIN),
+    Rule(
+        r"competencies_(tree|new_version|hand_over|export)",
+        EDUCATOR_AND_ADMIN,
+        kwargs=_framework_kwargs,
+        note="the educator owns the sample framework",
+    ),
+    Rule(
+        r"wagtailsnippets_competencies_framework:(list|list_results|add|edit|history|"
+        r"history_results|inspect|usage|revisions_compare|revisions_revert|workflow_history)",
+        EDUCATOR_AND_ADMIN,
+        kwargs=_framework_kwargs,
+    ),
+    Rule(
+        r"wagtailsnippets_competencies_framework:(delete|unpublish|lock|unlock|"
+        r"revisions_unschedule|confirm_workflow_cancellation)",
+        ADMIN_ONLY,
+        kwargs=_framework_kwargs,
+        note="owners edit; deleting, unpublishing and locking are for administrators",
+    ),
+    Rule(
+        r"wagtailsnippets_competencies_framework:(workflow_action|collect_workflow_action_data|"
+        r"workflow_history_detail)",
+        everyone("denied", anonymous="login"),
+        kwargs=_framework_kwargs,
+        note="no such task or workflow state: refused to everyone",
+    ),
+    Rule(
+        r"competencies_requirement:\w+",
+        ADMIN_ONLY,
+        kwargs=lambda w, n: (
+            {} if n.split(":")[1] in {"index", "index_results", "add"} else {"pk": w.requirement.pk}
+        ),
+    ),
+    Rule(r"case_documents", everyone("ok")),
+    Rule(
+        r"case_(package|item|association)",
+        everyone("denied"),
+        kwargs=lambda w, n: {"identifier": str(w.framework.identifier)},
+        note="the sample framework is a draft: not served",
+    ),
+]
+
 # Extra checks on rows that need a second object: (name, kwargs, expect).
 EXTRA_CASES: list[tuple[str, Callable[[object], dict], dict[str, str]]] = [
     (
@@ -130,4 +197,5 @@ FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("/admin/reports/site-history/", ADMIN_AREA),
     ("/admin/login/", everyone("ok", **{r: "denied" for r in ("educator", "administrator")})),
     ("/", everyone("ok")),
+    ("/frameworks/", everyone("ok")),
 ]

@@ -345,6 +345,9 @@ class _Problems:
         if not isinstance(value, str):
             self.add(where, f"'{key}' must be text.")
             return ""
+        if "\x00" in value:
+            self.add(where, f"'{key}' contains a NUL character.")
+            return ""
         if max_length is not None and len(value) > max_length:
             self.add(where, f"'{key}' is longer than {max_length} characters.")
             return ""
@@ -528,7 +531,8 @@ def _read_document(doc: Any, problems: _Problems) -> tuple[FrameworkData, uuid.U
         problems.add(f"{where}.scale", "The scale marks no value as proficient.")
     taxonomy = extension.get("taxonomy")
     if taxonomy is not None:
-        if isinstance(taxonomy, list) and all(isinstance(t, str) for t in taxonomy):
+        names = isinstance(taxonomy, list) and all(isinstance(t, str) for t in taxonomy)
+        if names and not _has_nul(taxonomy):
             data.taxonomy = list(taxonomy)
         else:
             problems.add(f"{where}.taxonomy", "'taxonomy' must be a list of level names.")
@@ -555,6 +559,8 @@ def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dic
         abbreviated = problems.text(item, "abbreviatedStatement", path)
         coding = problems.text(item, "humanCodingScheme", path)
         item_type = item.get("CFItemType")
+        if not isinstance(item_type, str) or "\x00" in item_type:
+            item_type = ""
         extension = problems.extension(item, path)
         if identifier is None:
             continue
@@ -574,7 +580,7 @@ def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dic
             full_statement=full,
             short_name=Truncator(" ".join((abbreviated or full).split())).chars(255),
             coding=coding,
-            item_type=item_type.strip() if isinstance(item_type, str) else "",
+            item_type=item_type.strip(),
             extension=extension,
         )
     return items
@@ -747,7 +753,24 @@ def _item_fields(item: _Item, idnumber: str, problems: _Problems) -> CompetencyD
         rule_outcome = 0
     data.rule_type, data.rule_outcome = rule_type, rule_outcome
     data.rule_config = extension.get("ruleConfig")
+    if _has_nul(data.rule_config):
+        problems.add(f"{where}.ruleConfig", "'ruleConfig' contains a NUL character.")
     return data
+
+
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL refuses NUL characters in text and JSON, so catch them here."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and "\x00" in node:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def parse_case_package(data: bytes, filename: str) -> FrameworkData:

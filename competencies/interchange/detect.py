@@ -13,7 +13,8 @@ def detect_format(data: bytes, filename: str) -> str:
     if filename.lower().endswith((".csv", ".txt")):
         return "moodle"
     raise ImportFailed(
-        filename, [RowError(None, None, "Unknown format: upload a Moodle .csv or a CASE .json file.")]
+        filename,
+        [RowError(None, None, "Unknown format: upload a Moodle .csv or a CASE .json file.")],
     )
 
 

@@ -118,7 +118,9 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
             )
         )
     if data.identifier and Framework.objects.filter(identifier=data.identifier).exists():
-        errors.append(RowError(None, "framework", f"Identifier {data.identifier} is already in use."))
+        errors.append(
+            RowError(None, "framework", f"Identifier {data.identifier} is already in use.")
+        )
     if errors:
         raise ImportFailed(filename, errors)
 
@@ -140,13 +142,18 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
     framework.save()
     scale = [
         ScaleValueData(v.name, v.proficient, v.is_default)
-        for v in data.scale or [ScaleValueData("Not yet competent"), ScaleValueData("Competent", True, True)]
+        for v in data.scale
+        or [ScaleValueData("Not yet competent"), ScaleValueData("Competent", True, True)]
     ]
     if not any(v.is_default for v in scale):
         next(v for v in scale if v.proficient).is_default = True
     ScaleValue.objects.bulk_create(
         ScaleValue(
-            framework=framework, name=v.name, proficient=v.proficient, is_default=v.is_default, sort_order=i
+            framework=framework,
+            name=v.name,
+            proficient=v.proficient,
+            is_default=v.is_default,
+            sort_order=i,
         )
         for i, v in enumerate(scale)
     )
@@ -210,11 +217,20 @@ def _save_references(framework: Framework, data: FrameworkData) -> None:
             target = saved.get(ref)
             if target is None and ":" in ref:
                 fw, _, idn = ref.partition(":")
-                target = Competency.objects.filter(framework__idnumber=fw, idnumber=idn).order_by("-pk").first()
+                target = (
+                    Competency.objects.filter(framework__idnumber=fw, idnumber=idn)
+                    .order_by("-pk")
+                    .first()
+                )
             if target is not None and target.pk != saved[c.idnumber].pk:
                 pairs.add((saved[c.idnumber].pk, target.pk))
     for source, target_uuid in data.external_references:
-        target = Competency.objects.filter(identifier=target_uuid).exclude(framework=framework).order_by("-pk").first()
+        target = (
+            Competency.objects.filter(identifier=target_uuid)
+            .exclude(framework=framework)
+            .order_by("-pk")
+            .first()
+        )
         if target is not None and source in saved:
             pairs.add((saved[source].pk, target.pk))
     rows = {(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}

@@ -175,8 +175,12 @@ class Competency(models.Model):
         ordering = ["framework", "depth", "sort_order"]
         verbose_name_plural = "competencies"
         constraints = [
-            models.UniqueConstraint(fields=["framework", "idnumber"], name="competency_idnumber_once"),
-            models.UniqueConstraint(fields=["framework", "identifier"], name="competency_identifier_once"),
+            models.UniqueConstraint(
+                fields=["framework", "idnumber"], name="competency_idnumber_once"
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "identifier"], name="competency_identifier_once"
+            ),
         ]
         indexes = [models.Index(fields=["framework", "parent", "sort_order"])]
 

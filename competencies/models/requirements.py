@@ -35,8 +35,11 @@ class PostRequirement(models.Model):
         return f"{self.post.title}: {self.competency} ({kind})"
 
     def clean(self) -> None:
-        if self.required_value_id and self.competency_id:
-            if self.required_value.framework_id != self.competency.framework_id:
-                raise ValidationError(
-                    {"required_value": "Choose a value from this competency's framework scale."}
-                )
+        if (
+            self.required_value_id
+            and self.competency_id
+            and self.required_value.framework_id != self.competency.framework_id
+        ):
+            raise ValidationError(
+                {"required_value": "Choose a value from this competency's framework scale."}
+            )

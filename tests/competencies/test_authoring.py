@@ -6,7 +6,12 @@ from django.urls import reverse
 from wagtail.models import Workflow
 
 from competencies import services
-from competencies.interchange.tree import CompetencyData, FrameworkData, ScaleValueData, save_framework
+from competencies.interchange.tree import (
+    CompetencyData,
+    FrameworkData,
+    ScaleValueData,
+    save_framework,
+)
 from competencies.models import Competency, Framework, PostRequirement
 from competencies.permissions import framework_policy, grant_framework
 from competencies.shipped import load_shipped_frameworks
@@ -40,8 +45,12 @@ def publish(framework: Framework) -> Framework:
 
 
 def order(framework):
-    return [(c.idnumber, c.parent.idnumber if c.parent else "", c.depth) for c in
-            Competency.objects.filter(framework=framework).order_by("depth", "parent_id", "sort_order")]
+    return [
+        (c.idnumber, c.parent.idnumber if c.parent else "", c.depth)
+        for c in Competency.objects.filter(framework=framework).order_by(
+            "depth", "parent_id", "sort_order"
+        )
+    ]
 
 
 def test_tree_moves_indent_outdent_and_reorder(db):
@@ -53,10 +62,14 @@ def test_tree_moves_indent_outdent_and_reorder(db):
     services.move(c2, "outdent", user=None)
     c2.refresh_from_db()
     assert (c2.parent.idnumber, c2.depth) == ("D1", 2)
-    siblings = list(Competency.objects.filter(parent__idnumber="D1", framework=fw).order_by("sort_order"))
+    siblings = list(
+        Competency.objects.filter(parent__idnumber="D1", framework=fw).order_by("sort_order")
+    )
     assert [s.idnumber for s in siblings] == ["C1", "C2", "C3"]
     services.move(Competency.objects.get(framework=fw, idnumber="C3"), "up", user=None)
-    siblings = list(Competency.objects.filter(parent__idnumber="D1", framework=fw).order_by("sort_order"))
+    siblings = list(
+        Competency.objects.filter(parent__idnumber="D1", framework=fw).order_by("sort_order")
+    )
     assert [s.idnumber for s in siblings] == ["C1", "C3", "C2"]
     with pytest.raises(ValidationError):
         services.move(Competency.objects.get(framework=fw, idnumber="C1"), "indent", user=None)
@@ -115,10 +128,14 @@ def test_tree_editor_adds_and_refuses_duplicates(db, client):
     fw = small_framework(user=owner)
     client.force_login(owner)
     url = reverse("competencies_tree", args=[fw.pk])
-    response = client.post(url, {"action": "add", "idnumber": "C9", "short_name": "Ninth", "parent": ""})
+    response = client.post(
+        url, {"action": "add", "idnumber": "C9", "short_name": "Ninth", "parent": ""}
+    )
     assert response.status_code == 302
     assert Competency.objects.filter(framework=fw, idnumber="C9", depth=1).exists()
-    page = client.post(url, {"action": "add", "idnumber": "C9", "short_name": "Again", "parent": ""})
+    page = client.post(
+        url, {"action": "add", "idnumber": "C9", "short_name": "Again", "parent": ""}
+    )
     assert "already used" in page.content.decode()
 
 
@@ -132,7 +149,9 @@ def test_submit_and_approve_publishes_through_the_review_workflow(db):
     fw.refresh_from_db()
     assert fw.status == "in_review"
     with pytest.raises(ValidationError):
-        services.add_competency(framework=fw, parent=None, idnumber="Z", short_name="Z", user=author)
+        services.add_competency(
+            framework=fw, parent=None, idnumber="Z", short_name="Z", user=author
+        )
     task_state = state.current_task_state
     task_state.task.specific.on_action(task_state, reviewer, "approve")
     fw.refresh_from_db()

@@ -8,7 +8,10 @@ from competencies.models import Framework
 
 
 class Command(BaseCommand):
-    help = "Export a framework (by ID number, newest version unless --framework-version) to Moodle CSV or CASE JSON."
+    help = (
+        "Export a framework (by ID number; the newest version unless --framework-version) "
+        "to Moodle CSV or CASE JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("framework", help="The framework's ID number, e.g. RPS-PRESCRIBING")
