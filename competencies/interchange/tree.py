@@ -71,6 +71,24 @@ def validate(data: FrameworkData, filename: str) -> list[RowError]:
         err("framework", "The framework has no title.")
     if data.scale and not any(v.proficient for v in data.scale):
         err("scale", "The scale configuration marks no value as proficient.")
+    for label, value, limit in (
+        ("title", data.title, 255),
+        ("publisher", data.publisher, 255),
+        ("version", data.version, 50),
+        ("licence", data.licence, 255),
+        ("source URL", data.source_url, 200),
+    ):
+        if value and len(value) > limit:
+            err("framework", f"The framework's {label} is longer than {limit} characters.")
+    for value in data.scale:
+        if len(value.name) > 100:
+            err("scale", f"Scale value '{value.name[:40]}…' is longer than 100 characters.")
+    identifiers: set[uuid.UUID] = set()
+    for c in data.competencies:
+        if c.identifier is not None:
+            if c.identifier in identifiers:
+                err(c.where, f"Identifier {c.identifier} is used by more than one competency.")
+            identifiers.add(c.identifier)
     seen: dict[str, CompetencyData] = {}
     for c in data.competencies:
         if not c.idnumber:
