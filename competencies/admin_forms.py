@@ -67,3 +67,46 @@ class HandOverForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
+
+
+class AssignRequirementsForm(forms.Form):
+    posts = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, help_text="Tick every post to change."
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="From published frameworks. Hold Ctrl (or Cmd) to choose several.",
+    )
+    mandatory = forms.BooleanField(required=False, initial=True, help_text="Untick for desirable.")
+    months_allowed = forms.IntegerField(min_value=0, max_value=120, initial=12)
+
+    def __init__(self, *args, **kwargs):
+        from competencies.models import Competency
+        from ksf.models import Post
+
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = Post.objects.select_related("service").order_by(
+            "service__name", "title"
+        )
+        self.fields["competencies"].queryset = (
+            Competency.objects.filter(framework__live=True, framework__retired=False)
+            .select_related("framework")
+            .order_by("framework__title", "depth", "sort_order")
+        )
+        self.fields["competencies"].label_from_instance = lambda c: (
+            f"{c.framework.title}: {c.code} {c.short_name}".replace("  ", " ")
+        )
+
+
+class CopyRequirementsForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=None, label="Copy requirements from")
+    target = forms.ModelChoiceField(queryset=None, label="To")
+
+    def __init__(self, *args, **kwargs):
+        from ksf.models import Post
+
+        super().__init__(*args, **kwargs)
+        posts = Post.objects.select_related("service").order_by("service__name", "title")
+        self.fields["source"].queryset = posts.filter(requirements__isnull=False).distinct()
+        self.fields["target"].queryset = posts

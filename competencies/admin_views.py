@@ -191,3 +191,75 @@ def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def assign_requirements_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("competencies.add_postrequirement"):
+        raise PermissionDenied
+    from competencies.admin_forms import AssignRequirementsForm
+
+    form = AssignRequirementsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.assign_requirements(
+                posts=data["posts"],
+                competencies=data["competencies"],
+                mandatory=data["mandatory"],
+                months_allowed=data["months_allowed"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Added {result.created} requirements; {result.already} were already in place.",
+            )
+            return redirect(reverse("competencies_requirement:index"))
+    return TemplateResponse(
+        request,
+        "competencies/admin/simple_form.html",
+        {
+            "form": form,
+            "page_title": "Require competencies of several posts",
+            "intro": "Each chosen post will require each chosen competency. Requirements a post "
+            "already has keep their terms.",
+            "submit": "Add requirements",
+            "header_icon": "tick-inverse",
+        },
+    )
+
+
+def copy_requirements_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("competencies.add_postrequirement"):
+        raise PermissionDenied
+    from competencies.admin_forms import CopyRequirementsForm
+
+    form = CopyRequirementsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.copy_requirements(
+                source=form.cleaned_data["source"],
+                target=form.cleaned_data["target"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Copied {result.created} requirements; {result.already} were already in place.",
+            )
+            return redirect(reverse("post_detail", args=[form.cleaned_data["target"].pk]))
+    return TemplateResponse(
+        request,
+        "competencies/admin/simple_form.html",
+        {
+            "form": form,
+            "page_title": "Copy requirements from another post",
+            "intro": "The second post gains every requirement of the first that it does not have.",
+            "submit": "Copy requirements",
+            "header_icon": "copy",
+        },
+    )

@@ -190,3 +190,56 @@ def move_requirements_to(framework: Framework) -> MigrationReport:
         requirement.save(update_fields=["competency", "required_value"])
         report.moved += 1
     return report
+
+
+@dataclass
+class AssignResult:
+    created: int = 0
+    already: int = 0
+
+
+@transaction.atomic
+def assign_requirements(
+    *, posts, competencies, mandatory: bool, months_allowed: int, user: User | None
+) -> AssignResult:
+    """Require each competency of each post; existing requirements are left as they are."""
+    result = AssignResult()
+    for post in posts:
+        for competency in competencies:
+            if not competency.framework.live:
+                raise ValidationError(f"{competency.framework} is not published yet.")
+            requirement, created = PostRequirement.objects.get_or_create(
+                post=post,
+                competency=competency,
+                defaults={"mandatory": mandatory, "months_allowed": months_allowed},
+            )
+            if created:
+                audit.log_create(requirement, user)
+                result.created += 1
+            else:
+                result.already += 1
+    return result
+
+
+@transaction.atomic
+def copy_requirements(*, source, target, user: User | None) -> AssignResult:
+    """Give ``target`` every requirement ``source`` has that it lacks, with the same terms."""
+    if source.pk == target.pk:
+        raise ValidationError("Choose a different post to copy from.")
+    result = AssignResult()
+    for r in PostRequirement.objects.filter(post=source):
+        copy, created = PostRequirement.objects.get_or_create(
+            post=target,
+            competency=r.competency,
+            defaults={
+                "mandatory": r.mandatory,
+                "months_allowed": r.months_allowed,
+                "required_value": r.required_value,
+            },
+        )
+        if created:
+            audit.log_create(copy, user)
+            result.created += 1
+        else:
+            result.already += 1
+    return result

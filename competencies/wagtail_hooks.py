@@ -44,6 +44,16 @@ def register_admin_urls():
             name="competencies_hand_over",
         ),
         path(
+            "requirements/assign/",
+            admin_views.assign_requirements_view,
+            name="competencies_assign_requirements",
+        ),
+        path(
+            "requirements/copy/",
+            admin_views.copy_requirements_view,
+            name="competencies_copy_requirements",
+        ),
+        path(
             "frameworks/<int:pk>/export/<str:fmt>/",
             admin_views.export_view,
             name="competencies_export",
@@ -60,4 +70,19 @@ class ImportMenuItem(MenuItem):
 def register_import_menu_item():
     return ImportMenuItem(
         "Import framework", reverse("competencies_import"), icon_name="upload", order=221
+    )
+
+
+class RequirementsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("competencies.add_postrequirement")
+
+
+@hooks.register("register_admin_menu_item")
+def register_assign_menu_items():
+    return RequirementsMenuItem(
+        "Assign requirements",
+        reverse("competencies_assign_requirements"),
+        icon_name="tick-inverse",
+        order=226,
     )

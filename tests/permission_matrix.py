@@ -156,6 +156,7 @@ RULES += [
             {} if n.split(":")[1] in {"index", "index_results", "add"} else {"pk": w.requirement.pk}
         ),
     ),
+    Rule(r"competencies_(assign|copy)_requirements", ADMIN_ONLY),
     Rule(r"case_documents", everyone("ok")),
     Rule(
         r"case_(package|item|association)",

@@ -12,7 +12,7 @@ from competencies.interchange.tree import FrameworkData, framework_to_data, save
 from competencies.models import Competency, Framework
 from ksf.imports.tabular import ImportFailed
 
-OECD_PATH = Path("/work/shared/reference/moodle-example.csv")
+OECD_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "moodle-example.csv"
 SCALE_CONFIG = '[{"scaleid":"2"},{"id":2,"scaledefault":1,"proficient":1}]'
 
 

@@ -12,7 +12,7 @@ from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MOODLE_FILE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "moodle-example.csv"
+MOODLE_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "moodle-example.csv"
 
 
 def _sign_in_as(page, user) -> None:
