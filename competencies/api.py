@@ -1,7 +1,9 @@
-"""Read-only CASE v1.1 REST endpoints for published frameworks.
+"""Read-only CASE v1.1 REST endpoints for published frameworks and the NHS KSF.
 
-Published standards are public, so no login is needed; drafts are never shown. Errors use the
-CASE ``imsx_StatusInfo`` shape so CASE clients can read them.
+Published standards are public, so no login is needed; drafts are never shown. The KSF is
+reference data and always published; it answers for its own identifiers even if a copy of it
+was imported and published as a framework. Errors use the CASE ``imsx_StatusInfo`` shape so
+CASE clients can read them.
 """
 
 import uuid
@@ -14,6 +16,11 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from competencies.interchange.case import export_case_document, export_case_package
+from competencies.interchange.ksf_case import (
+    export_ksf_case_document,
+    export_ksf_case_package,
+    ksf_document_identifier,
+)
 from competencies.models import Competency, Framework
 
 View = Callable[..., JsonResponse]
@@ -76,12 +83,27 @@ def _published() -> QuerySet[Framework]:
     )
 
 
+def _find(entries: list[dict[str, Any]], key: uuid.UUID) -> dict[str, Any] | None:
+    return next((e for e in entries if e["identifier"] == str(key)), None)
+
+
 @_public_get
 def cf_documents(request: HttpRequest) -> JsonResponse:
-    """Every published, current framework version as a CFDocument."""
+    """Every published, current framework version, and the KSF, as a CFDocument."""
     base_url = _base_url(request)
-    frameworks = Framework.objects.filter(live=True, retired=False).order_by("title", "-pk")
+    frameworks = (
+        Framework.objects.filter(live=True, retired=False)
+        .exclude(identifier=ksf_document_identifier())
+        .order_by("title", "-pk")
+    )
     documents = [export_case_document(f, base_url=base_url) for f in frameworks]
+    ksf = export_ksf_case_document(base_url=base_url)
+    # In title order among the frameworks (whose order the database's collation decides).
+    at = next(
+        (n for n, d in enumerate(documents) if d["title"].casefold() > ksf["title"].casefold()),
+        len(documents),
+    )
+    documents.insert(at, ksf)
     return JsonResponse({"CFDocuments": documents})
 
 
@@ -91,6 +113,8 @@ def cf_package(request: HttpRequest, identifier: str) -> JsonResponse:
     key = _uuid(identifier)
     if key is None:
         return _bad_uuid(identifier)
+    if key == ksf_document_identifier():
+        return JsonResponse(export_ksf_case_package(base_url=_base_url(request)))
     framework = _published().filter(identifier=key).first()
     if framework is None:
         return _not_found("CFPackage", key)
@@ -99,10 +123,14 @@ def cf_package(request: HttpRequest, identifier: str) -> JsonResponse:
 
 @_public_get
 def cf_item(request: HttpRequest, identifier: str) -> JsonResponse:
-    """One item; identifiers survive new versions, so the newest published version answers."""
+    """One item: the KSF's, else (identifiers survive new versions) the newest published one."""
     key = _uuid(identifier)
     if key is None:
         return _bad_uuid(identifier)
+    base_url = _base_url(request)
+    found = _find(export_ksf_case_package(base_url=base_url)["CFItems"], key)
+    if found is not None:
+        return JsonResponse(found)
     item = (
         Competency.objects.filter(identifier=key, framework__live=True)
         .select_related("framework")
@@ -111,9 +139,8 @@ def cf_item(request: HttpRequest, identifier: str) -> JsonResponse:
     )
     if item is None:
         return _not_found("CFItem", key)
-    package = export_case_package(item.framework, base_url=_base_url(request))
-    found = next(i for i in package["CFItems"] if i["identifier"] == str(key))
-    return JsonResponse(found)
+    package = export_case_package(item.framework, base_url=base_url)
+    return JsonResponse(_find(package["CFItems"], key))
 
 
 @_public_get
@@ -123,9 +150,12 @@ def cf_association(request: HttpRequest, identifier: str) -> JsonResponse:
     if key is None:
         return _bad_uuid(identifier)
     base_url = _base_url(request)
+    found = _find(export_ksf_case_package(base_url=base_url)["CFAssociations"], key)
+    if found is not None:
+        return JsonResponse(found)
     for framework in _published():
         package = export_case_package(framework, base_url=base_url)
-        for association in package["CFAssociations"]:
-            if association["identifier"] == str(key):
-                return JsonResponse(association)
+        found = _find(package["CFAssociations"], key)
+        if found is not None:
+            return JsonResponse(found)
     return _not_found("CFAssociation", key)

@@ -110,7 +110,7 @@ def _framework_kwargs(world, name: str) -> dict:
         return {}
     kwargs = {"pk": framework.pk}
     revision = framework.latest_revision
-    if action in {"revisions_revert", "revisions_unschedule"}:
+    if action in {"revisions_revert", "revisions_unschedule", "revisions_view"}:
         kwargs["revision_id"] = revision.pk
     if action == "revisions_compare":
         kwargs.update({"revision_id_a": "earliest", "revision_id_b": "latest"})
@@ -118,6 +118,10 @@ def _framework_kwargs(world, name: str) -> dict:
         kwargs.update({"action_name": "approve", "task_state_id": 999999})
     if action == "workflow_history_detail":
         kwargs["workflow_state_id"] = 999999
+    if action == "workflow_preview":
+        kwargs["task_id"] = 999999
+    if action in {"preview_on_add", "choose", "choose_results", "chosen_multiple", "create"}:
+        return {}
     return kwargs
 
 
@@ -131,20 +135,31 @@ RULES += [
     ),
     Rule(
         r"wagtailsnippets_competencies_framework:(list|list_results|add|edit|history|"
-        r"history_results|inspect|usage|revisions_compare|revisions_revert|workflow_history)",
+        r"history_results|inspect|usage|revisions_compare|revisions_revert|revisions_view|"
+        r"workflow_history|preview_on_add|preview_on_edit|confirm_workflow_cancellation)",
         EDUCATOR_AND_ADMIN,
         kwargs=_framework_kwargs,
     ),
     Rule(
-        r"wagtailsnippets_competencies_framework:(delete|unpublish|lock|unlock|"
-        r"revisions_unschedule|confirm_workflow_cancellation)",
+        r"wagtailsnippets_competencies_framework:(delete|unpublish|revisions_unschedule)",
         ADMIN_ONLY,
         kwargs=_framework_kwargs,
-        note="owners edit; deleting, unpublishing and locking are for administrators",
+        note="owners edit; deleting and unpublishing are for administrators",
+    ),
+    Rule(
+        r"wagtailsnippets_competencies_framework:(lock|unlock)",
+        everyone("denied", anonymous="login"),
+        kwargs=_framework_kwargs,
+        note="POST only; a GET is turned away",
+    ),
+    Rule(
+        r"wagtailsnippetchoosers_competencies_framework:\w+",
+        EDUCATOR_AND_ADMIN,
+        kwargs=_framework_kwargs,
     ),
     Rule(
         r"wagtailsnippets_competencies_framework:(workflow_action|collect_workflow_action_data|"
-        r"workflow_history_detail)",
+        r"workflow_history_detail|workflow_preview)",
         everyone("denied", anonymous="login"),
         kwargs=_framework_kwargs,
         note="no such task or workflow state: refused to everyone",

@@ -29,9 +29,11 @@ def all_urls():
 
 
 def is_ours(route: str, name: str | None, module: str) -> bool:
-    top = (name or "").split(":")[0].split("_")[0]
+    namespace_words = set((name or "").split(":")[0].split("_"))
     return (
-        module.split(".")[0] in OUR_APPS or top in OUR_APPS or route.startswith(OUR_ROUTE_PREFIXES)
+        module.split(".")[0] in OUR_APPS
+        or bool(namespace_words & set(OUR_APPS))
+        or route.startswith(OUR_ROUTE_PREFIXES)
     )
 
 

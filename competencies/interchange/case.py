@@ -34,8 +34,9 @@ import json
 import re
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from html import unescape
 from typing import Any
 
@@ -97,14 +98,18 @@ def _link(title: str, identifier: uuid.UUID | str, uri: str) -> dict[str, str]:
     return {"title": title, "identifier": str(identifier), "uri": uri}
 
 
+def case_timestamp(when: datetime | None) -> str:
+    """CASE's lastChangeDateTime form (UTC, whole seconds); no moment known means now."""
+    return (when or timezone.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _timestamp(framework: Framework) -> str:
     """The last change: publication or newest revision (so repeated exports agree)."""
     moments = [framework.last_published_at]
     if framework.latest_revision_id:
         moments.append(framework.latest_revision.created_at)
     moments = [m for m in moments if m is not None]
-    when = max(moments) if moments else timezone.now()
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return case_timestamp(max(moments) if moments else None)
 
 
 _BLOCK_END = re.compile(r"<br\s*/?>|</(p|div|li|h[1-6]|tr|blockquote)\s*>", re.IGNORECASE)
@@ -125,64 +130,123 @@ def _is_url(value: str) -> bool:
     return True
 
 
-def _document(framework: Framework, base: str, stamp: str) -> dict[str, Any]:
-    uri = f"{base}/CFDocuments/{framework.identifier}"
-    description = _plain(framework.description)
-    extension: dict[str, Any] = {"idnumber": framework.idnumber}
-    if framework.licence:
-        extension["licence"] = framework.licence
-    if framework.description != description:
-        extension["description"] = framework.description
+def _header(framework: Framework) -> FrameworkData:
+    """A framework's own fields without its items: all a CFDocument needs."""
+    return FrameworkData(
+        idnumber=framework.idnumber,
+        title=framework.title,
+        description=framework.description,
+        publisher=framework.publisher,
+        version=framework.version,
+        licence=framework.licence,
+        source_url=framework.source_url,
+        taxonomy=list(framework.taxonomy or []),
+        scale=[
+            ScaleValueData(v.name, v.proficient, v.is_default)
+            for v in framework.scale_values.order_by("sort_order", "pk")
+        ],
+        identifier=framework.identifier,
+        validity_months=framework.validity_months,
+    )
+
+
+def case_document(
+    data: FrameworkData, *, adoption_status: str, base_url: str, stamp: str
+) -> dict[str, Any]:
+    """A CFDocument from the neutral shape, so frameworks and the KSF are described alike.
+
+    ``data.competencies`` is not read; ``data.identifier`` must be set.
+    """
+    base = base_url.rstrip("/") + CASE_PATH
+    uri = f"{base}/CFDocuments/{data.identifier}"
+    description = _plain(data.description)
+    extension: dict[str, Any] = {"idnumber": data.idnumber}
+    if data.licence:
+        extension["licence"] = data.licence
+    if data.description != description:
+        extension["description"] = data.description
     extension["scale"] = [
-        {"name": v.name, "proficient": v.proficient, "isDefault": v.is_default}
-        for v in framework.scale_values.order_by("sort_order", "pk")
+        {"name": v.name, "proficient": v.proficient, "isDefault": v.is_default} for v in data.scale
     ]
-    extension["taxonomy"] = list(framework.taxonomy or [])
-    extension["validityMonths"] = framework.validity_months
+    extension["taxonomy"] = list(data.taxonomy)
+    extension["validityMonths"] = data.validity_months
     document: dict[str, Any] = {
-        "identifier": str(framework.identifier),
+        "identifier": str(data.identifier),
         "uri": uri,
-        "creator": framework.publisher or "Unknown",
-        "title": framework.title,
+        "creator": data.publisher or "Unknown",
+        "title": data.title,
         "lastChangeDateTime": stamp,
-        "version": framework.version,
-        "adoptionStatus": ADOPTION_STATUS.get(framework.status, "Draft"),
+        "version": data.version,
+        "adoptionStatus": adoption_status,
         "caseVersion": "1.1",
         "language": "en",
     }
-    if framework.publisher:
-        document["publisher"] = framework.publisher
+    if data.publisher:
+        document["publisher"] = data.publisher
     if description:
         document["description"] = description
-    if framework.source_url:
-        document["officialSourceURL"] = framework.source_url
-    if framework.licence and _is_url(framework.licence):
+    if data.source_url:
+        document["officialSourceURL"] = data.source_url
+    if data.licence and _is_url(data.licence):
         document["licenseURI"] = _link(
-            framework.licence,
-            _derived_identifier("CFLicense", framework.licence),
-            framework.licence,
+            data.licence, _derived_identifier("CFLicense", data.licence), data.licence
         )
     document["CFPackageURI"] = _link(
-        framework.title, framework.identifier, f"{base}/CFPackages/{framework.identifier}"
+        data.title, data.identifier, f"{base}/CFPackages/{data.identifier}"
     )
     document["extensions"] = {EXTENSION: extension}
     return document
 
 
+def _adoption_status(framework: Framework) -> str:
+    return ADOPTION_STATUS.get(framework.status, "Draft")
+
+
 def export_case_document(framework: Framework, *, base_url: str) -> dict[str, Any]:
     """The CFDocument alone, for listings that should not build every package."""
-    return _document(framework, base_url.rstrip("/") + CASE_PATH, _timestamp(framework))
+    return case_document(
+        _header(framework),
+        adoption_status=_adoption_status(framework),
+        base_url=base_url,
+        stamp=_timestamp(framework),
+    )
 
 
 def export_case_package(framework: Framework, *, base_url: str) -> dict[str, Any]:
     """A CFPackage for one framework version; identifiers are stable across exports."""
-    base = base_url.rstrip("/") + CASE_PATH
     stamp = _timestamp(framework)
-    data = framework_to_data(framework)
-    document = _document(framework, base, stamp)
-    doc_link = _link(framework.title, framework.identifier, document["uri"])
+    document = case_document(
+        _header(framework),
+        adoption_status=_adoption_status(framework),
+        base_url=base_url,
+        stamp=stamp,
+    )
+    return case_package(
+        document,
+        framework_to_data(framework),
+        base_url=base_url,
+        stamp=stamp,
+        label_for_depth=framework.label_for_depth,
+    )
 
-    # framework_to_data lists parents before children, siblings in order.
+
+def case_package(
+    document: dict[str, Any],
+    data: FrameworkData,
+    *,
+    base_url: str,
+    stamp: str,
+    label_for_depth: Callable[[int], str],
+) -> dict[str, Any]:
+    """CFItems, CFAssociations and CFDefinitions around a CFDocument, from the neutral shape.
+
+    Shared by every exporter so items and associations look the same whatever their source.
+    ``data.competencies`` must list parents before children and siblings in order, each with
+    its identifier; ``label_for_depth`` names the CFItemType of each depth (1 = top level).
+    """
+    base = base_url.rstrip("/") + CASE_PATH
+    doc_link = _link(document["title"], document["identifier"], document["uri"])
+
     depth: dict[str, int] = {}
     position: dict[str, int] = {}
     seen_children: Counter[str] = Counter()
@@ -214,7 +278,7 @@ def export_case_package(framework: Framework, *, base_url: str) -> dict[str, Any
         identifier = str(c.identifier)
         uri = f"{base}/CFItems/{identifier}"
         links[identifier] = _link(c.short_name, identifier, uri)
-        label = framework.label_for_depth(depth[c.idnumber])
+        label = label_for_depth(depth[c.idnumber])
         if label not in item_types:
             type_id = _derived_identifier("CFItemType", label)
             item_types[label] = {
@@ -300,9 +364,9 @@ def export_case_package(framework: Framework, *, base_url: str) -> dict[str, Any
         definitions["CFLicenses"].append(
             {
                 "identifier": document["licenseURI"]["identifier"],
-                "uri": framework.licence,
-                "title": framework.licence,
-                "licenseText": framework.licence,
+                "uri": data.licence,
+                "title": data.licence,
+                "licenseText": data.licence,
                 "lastChangeDateTime": stamp,
             }
         )

@@ -12,6 +12,7 @@ from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
     Orderable,
+    PreviewableMixin,
     RevisionMixin,
     WorkflowMixin,
 )
@@ -19,7 +20,13 @@ from wagtail.search import index
 
 
 class Framework(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
 ):
     """One version of a framework. Published versions never change; edit a new version."""
 
@@ -88,6 +95,17 @@ class Framework(
     @property
     def revisions(self):
         return self._revisions
+
+    def get_preview_template(self, request, mode_name):
+        return "competencies/framework_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from competencies.selectors import tree
+
+        context = super().get_preview_context(request, mode_name)
+        context["framework"] = self
+        context["nodes"] = tree(self) if self.pk else []
+        return context
 
     def publish(self, revision, *args, **kwargs):
         """Every way of publishing (approval, admin, command) carries requirements forward."""
