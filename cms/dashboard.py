@@ -36,7 +36,7 @@ def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
     if Role.SERVICE_LEAD in roles:
         board.sections["service_lead"] = _service_lead(user, staff)
     if Role.EDUCATOR in roles:
-        board.sections["educator"] = {}
+        board.sections["educator"] = _educator(user)
     if Role.SUPERVISOR in roles:
         board.sections["supervisor"] = {}
     if Role.ADMINISTRATOR in roles:
@@ -91,6 +91,17 @@ def _service_lead(user: User, staff: StaffMember | None) -> dict:
         wte=Sum("assignments__wte", filter=_current_q()),
     ).order_by("service__name", "name")
     return {"teams": list(teams)}
+
+
+def _educator(user: User) -> dict:
+    from competencies.permissions import framework_policy
+
+    frameworks = list(
+        framework_policy.instances_user_has_permission_for(user, "change")
+        .filter(retired=False)
+        .order_by("title", "-version")[:20]
+    )
+    return {"frameworks": frameworks}
 
 
 def _administrator() -> dict:

@@ -21,6 +21,17 @@ DEMO_REQUIREMENTS = [
 @transaction.atomic
 def add_demo_requirements() -> int:
     frameworks = {f.idnumber: f for f in load_shipped_frameworks()}
+    # The practice-education lead looks after the local ultrasound scope.
+    from django.contrib.auth.models import User
+
+    from competencies.permissions import grant_framework
+
+    educator = User.objects.filter(username="educator").first()
+    if educator is not None:
+        pocus = frameworks["MSK-POCUS"]
+        pocus.owner = educator
+        pocus.save(update_fields=["owner"])
+        grant_framework(pocus, educator)
     made = 0
     for title, fw_id, idnumbers, mandatory, months in DEMO_REQUIREMENTS:
         framework = frameworks[fw_id]

@@ -38,7 +38,9 @@ def test_manager_sees_their_people_and_team(client, world):
 
 
 def test_educator_supervisor_service_lead_and_admin_sections(client, world):
-    assert "Frameworks and programmes you look after" in home(client, world, "educator")
+    educator_page = home(client, world, "educator")
+    assert "Frameworks and programmes you look after" in educator_page
+    assert "Educator framework" in educator_page and "Draft" in educator_page
     client.logout()
     assert "Fellows you supervise" in home(client, world, "supervisor")
     client.logout()
