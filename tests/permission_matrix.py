@@ -181,6 +181,13 @@ RULES += [
     ),
 ]
 
+
+def _ksf_identifier():
+    from competencies.interchange.ksf_case import ksf_document_identifier
+
+    return ksf_document_identifier()
+
+
 # Extra checks on rows that need a second object: (name, kwargs, expect).
 EXTRA_CASES: list[tuple[str, Callable[[object], dict], dict[str, str]]] = [
     (
@@ -197,6 +204,11 @@ EXTRA_CASES: list[tuple[str, Callable[[object], dict], dict[str, str]]] = [
         "ksf:team_detail",
         lambda w: {"pk": w.other_team.pk},
         everyone("denied", anonymous="login", service_lead="ok", administrator="ok"),
+    ),
+    (
+        "case_package",
+        lambda w: {"identifier": str(_ksf_identifier())},
+        everyone("ok"),
     ),
     (
         "ksf:person_detail",

@@ -53,14 +53,17 @@ LOCAL_NOTE = "Local indicator"
 REFERENCE_MIGRATION = ("ksf", "0002_ksf_reference_data")
 
 
+_DOCUMENT_IDENTIFIER = uuid.uuid5(NAMESPACE, DOCUMENT_KEY)
+
+
 def ksf_document_identifier() -> uuid.UUID:
     """The KSF's CFDocument identifier; fixed, so every platform publishes the same one."""
-    return uuid.uuid5(NAMESPACE, DOCUMENT_KEY)
+    return _DOCUMENT_IDENTIFIER
 
 
 def ksf_item_identifier(coding: str) -> uuid.UUID:
     """A KSF item's identifier from its human coding ("HWB6.3.b"), stable across databases."""
-    return uuid.uuid5(ksf_document_identifier(), coding)
+    return uuid.uuid5(_DOCUMENT_IDENTIFIER, coding)
 
 
 def _group_codes(dimensions: list[KSFDimension]) -> dict[str, str]:
@@ -79,7 +82,9 @@ def _group_codes(dimensions: list[KSFDimension]) -> dict[str, str]:
 
 
 def _entry(coding: str, parent: str, position: int, name: str, text: str = "") -> CompetencyData:
-    short_name = Truncator(" ".join(name.split())).chars(255)
+    short_name = " ".join(name.split())
+    if len(short_name) > 255:  # Truncator is slow enough to matter over ~600 items
+        short_name = Truncator(short_name).chars(255)
     return CompetencyData(
         idnumber=ITEM_IDNUMBER_PREFIX + coding,
         short_name=short_name,

@@ -479,7 +479,10 @@ def test_documents_lists_only_published(client, main, other):
     response = client.get(f"{ROOT}/CFDocuments")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    docs = response.json()["CFDocuments"]
+    from competencies.interchange.ksf_case import ksf_document_identifier
+
+    ksf = str(ksf_document_identifier())
+    docs = [d for d in response.json()["CFDocuments"] if d["identifier"] != ksf]
     assert [d["identifier"] for d in docs] == [str(other.identifier)]
     assert docs[0]["adoptionStatus"] == "Adopted"
     assert docs[0]["uri"] == f"http://testserver{ROOT}/CFDocuments/{other.identifier}"
@@ -541,7 +544,10 @@ def test_retired_but_live_framework_is_still_served_but_not_listed(client, main)
     publish(main)
     main.retired = True
     main.save()
-    assert client.get(f"{ROOT}/CFDocuments").json() == {"CFDocuments": []}
+    from competencies.interchange.ksf_case import ksf_document_identifier
+
+    listed = [d["identifier"] for d in client.get(f"{ROOT}/CFDocuments").json()["CFDocuments"]]
+    assert listed == [str(ksf_document_identifier())]  # the KSF only
     assert (
         client.get(f"{ROOT}/CFPackages/{main.identifier}").json()["CFDocument"]["adoptionStatus"]
         == "Deprecated"

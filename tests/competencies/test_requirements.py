@@ -107,3 +107,15 @@ def test_import_and_export_commands(db, tmp_path, capsys):
 
     package = json.loads(out.read_text())
     assert len(package["CFItems"]) == 64
+
+
+def test_export_the_ksf_as_case(db, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    out = tmp_path / "ksf.json"
+    call_command("export_framework", "NHS-KSF", "--format", "case", "--output", str(out))
+    package = json.loads(out.read_text())
+    codes = {item["humanCodingScheme"] for item in package["CFItems"]}
+    assert {"C1", "HWB6", "HWB6.3"} <= codes

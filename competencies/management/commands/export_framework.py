@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("framework", help="The framework's ID number, e.g. RPS-PRESCRIBING")
+        parser.add_argument(
+            "framework", help="The framework's ID number, e.g. RPS-PRESCRIBING, or NHS-KSF"
+        )
         parser.add_argument("--format", choices=["moodle", "case"], required=True)
         parser.add_argument("--output", type=Path, required=True)
         parser.add_argument("--framework-version", dest="fw_version")
@@ -22,6 +24,17 @@ class Command(BaseCommand):
     def handle(
         self, *args, framework: str, format: str, output: Path, fw_version: str | None, **options
     ):
+        if framework == "NHS-KSF":
+            if format != "case":
+                raise CommandError("The KSF is exported as CASE JSON only: use --format case.")
+            import json
+
+            from competencies.interchange.ksf_case import export_ksf_case_package
+
+            package = export_ksf_case_package(base_url=settings.WAGTAILADMIN_BASE_URL)
+            output.write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+            self.stdout.write(self.style.SUCCESS(f"Wrote the KSF to {output}."))
+            return
         versions = Framework.objects.filter(idnumber=framework)
         if fw_version:
             versions = versions.filter(version=fw_version)
