@@ -27,6 +27,16 @@ def _framework_for(request: HttpRequest, pk: int, action: str = "change") -> Fra
     return framework
 
 
+def _simple_form(
+    request: HttpRequest, form, *, title: str, intro: str, submit: str, icon: str
+) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        "competencies/admin/simple_form.html",
+        {"form": form, "page_title": title, "intro": intro, "submit": submit, "header_icon": icon},
+    )
+
+
 def _messages_from(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -110,18 +120,15 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
             grant_framework(new, request.user)
             messages.success(request, f"Started {new} as a draft copy of {framework}.")
             return redirect(reverse("competencies_tree", args=[new.pk]))
-    return TemplateResponse(
+    return _simple_form(
         request,
-        "competencies/admin/simple_form.html",
-        {
-            "form": form,
-            "page_title": f"Start a new version of {framework}",
-            "intro": "The new version starts as a draft copy. When it is published, post "
-            "requirements move to it by each competency's identity; anything that cannot be "
-            "matched is listed for you.",
-            "submit": "Start new version",
-            "header_icon": "copy",
-        },
+        form,
+        title=f"Start a new version of {framework}",
+        intro="The new version starts as a draft copy. When it is published, post "
+        "requirements move to it by each competency's identity; anything that cannot be "
+        "matched is listed for you.",
+        submit="Start new version",
+        icon="copy",
     )
 
 
@@ -132,16 +139,13 @@ def hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
         hand_over(framework, to=form.cleaned_data["to"], by=request.user)
         messages.success(request, f"{form.cleaned_data['to']} now owns {framework}.")
         return redirect(reverse("competencies_tree", args=[framework.pk]))
-    return TemplateResponse(
+    return _simple_form(
         request,
-        "competencies/admin/simple_form.html",
-        {
-            "form": form,
-            "page_title": f"Hand over {framework}",
-            "intro": f"Current owner: {framework.owner or 'nobody'}.",
-            "submit": "Hand over",
-            "header_icon": "user",
-        },
+        form,
+        title=f"Hand over {framework}",
+        intro=f"Current owner: {framework.owner or 'nobody'}.",
+        submit="Hand over",
+        icon="user",
     )
 
 
@@ -217,17 +221,14 @@ def assign_requirements_view(request: HttpRequest) -> HttpResponse:
                 f"Added {result.created} requirements; {result.already} were already in place.",
             )
             return redirect(reverse("competencies_requirement:index"))
-    return TemplateResponse(
+    return _simple_form(
         request,
-        "competencies/admin/simple_form.html",
-        {
-            "form": form,
-            "page_title": "Require competencies of several posts",
-            "intro": "Each chosen post will require each chosen competency. Requirements a post "
-            "already has keep their terms.",
-            "submit": "Add requirements",
-            "header_icon": "tick-inverse",
-        },
+        form,
+        title="Require competencies of several posts",
+        intro="Each chosen post will require each chosen competency. Requirements a post "
+        "already has keep their terms.",
+        submit="Add requirements",
+        icon="tick-inverse",
     )
 
 
@@ -252,14 +253,11 @@ def copy_requirements_view(request: HttpRequest) -> HttpResponse:
                 f"Copied {result.created} requirements; {result.already} were already in place.",
             )
             return redirect(reverse("post_detail", args=[form.cleaned_data["target"].pk]))
-    return TemplateResponse(
+    return _simple_form(
         request,
-        "competencies/admin/simple_form.html",
-        {
-            "form": form,
-            "page_title": "Copy requirements from another post",
-            "intro": "The second post gains every requirement of the first that it does not have.",
-            "submit": "Copy requirements",
-            "header_icon": "copy",
-        },
+        form,
+        title="Copy requirements from another post",
+        intro="The second post gains every requirement of the first that it does not have.",
+        submit="Copy requirements",
+        icon="copy",
     )

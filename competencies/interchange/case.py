@@ -53,6 +53,7 @@ from competencies.interchange.tree import (
     CompetencyData,
     FrameworkData,
     ScaleValueData,
+    framework_header,
     framework_to_data,
     save_framework,
     validate,
@@ -132,22 +133,7 @@ def _is_url(value: str) -> bool:
 
 def _header(framework: Framework) -> FrameworkData:
     """A framework's own fields without its items: all a CFDocument needs."""
-    return FrameworkData(
-        idnumber=framework.idnumber,
-        title=framework.title,
-        description=framework.description,
-        publisher=framework.publisher,
-        version=framework.version,
-        licence=framework.licence,
-        source_url=framework.source_url,
-        taxonomy=list(framework.taxonomy or []),
-        scale=[
-            ScaleValueData(v.name, v.proficient, v.is_default)
-            for v in framework.scale_values.order_by("sort_order", "pk")
-        ],
-        identifier=framework.identifier,
-        validity_months=framework.validity_months,
-    )
+    return framework_header(framework)
 
 
 def case_document(

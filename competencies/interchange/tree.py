@@ -290,6 +290,14 @@ def framework_to_data(framework: Framework) -> FrameworkData:
                 cross_references=sorted(refs),
             )
         )
+    header = framework_header(framework)
+    header.competencies = comps
+    header.external_references = external
+    return header
+
+
+def framework_header(framework: Framework) -> FrameworkData:
+    """A framework's own fields and scale, without its items."""
     return FrameworkData(
         idnumber=framework.idnumber,
         title=framework.title,
@@ -301,12 +309,10 @@ def framework_to_data(framework: Framework) -> FrameworkData:
         taxonomy=list(framework.taxonomy or []),
         scale=[
             ScaleValueData(v.name, v.proficient, v.is_default)
-            for v in framework.scale_values.order_by("sort_order")
+            for v in framework.scale_values.order_by("sort_order", "pk")
         ],
-        competencies=comps,
         identifier=framework.identifier,
         validity_months=framework.validity_months,
-        external_references=external,
     )
 
 
