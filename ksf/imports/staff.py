@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 
 from ksf import audit
 from ksf.imports.tabular import ImportFailed, RowError, read_table
@@ -370,12 +370,11 @@ def _write(
                 person.save()
                 audit.log_change(person, user, changes, source=source)
                 changed_people.add(person.pk)
-        if create_logins and person.user_id is None and person.email:
-            login = _login_for(person, clinicians)
-            if login is not None:
-                result.logins_created += 1
-                sync_later.add(person.pk)
         people[r.staff_number.lower()] = person
+    if create_logins:
+        with_logins = _create_logins(list(people.values()), clinicians)
+        result.logins_created = len(with_logins)
+        sync_later |= with_logins
 
     managers = {
         s.staff_number.lower(): s
@@ -385,6 +384,11 @@ def _write(
     }
     managers.update(people)
     posts = {(p.service_id, p.title.lower()): p for p in Post.objects.all()}
+    current_by_staff: dict[int, list[PostAssignment]] = {}
+    for assignment in PostAssignment.objects.current().filter(
+        staff__in=[p.pk for p in people.values()]
+    ):
+        current_by_staff.setdefault(assignment.staff_id, []).append(assignment)
 
     for r in rows:
         person = people[r.staff_number.lower()]
@@ -397,13 +401,10 @@ def _write(
             posts[(r.team.service_id, r.post_title.lower())] = post
             result.posts_created += 1
         manager = managers.get(r.manager_number.lower()) if r.manager_number else None
-        current = list(
-            PostAssignment.objects.current(
-                r.start_date if r.start_date > datetime.date.today() else None
-            )
-            .filter(staff=person)
-            .select_related("post", "team", "line_manager")
-        )
+        if r.start_date > datetime.date.today():
+            current = list(PostAssignment.objects.current(r.start_date).filter(staff=person))
+        else:
+            current = current_by_staff.get(person.pk, [])
         same = next((a for a in current if a.post_id == post.pk and a.team_id == r.team.pk), None)
         if same is None:
             same = PostAssignment.objects.filter(
@@ -416,7 +417,7 @@ def _write(
             same.start_date = r.start_date
             changes = audit.diff(before, audit.snapshot(same))
             if changes:
-                same.full_clean()
+                same.clean()  # values were checked row by row above
                 same.save()
                 audit.log_change(same, user, changes, source=source)
                 changed_people.add(person.pk)
@@ -435,7 +436,7 @@ def _write(
                 start_date=r.start_date,
                 line_manager=manager,
             )
-            assignment.full_clean()
+            assignment.clean()  # values were checked row by row above
             assignment.save()
             audit.log_create(assignment, user, source=source)
             changed_people.add(person.pk)
@@ -448,24 +449,49 @@ def _write(
     return result
 
 
-def _login_for(person: StaffMember, clinicians: Group | None) -> User | None:
-    """A login named after the email, with no usable password: people set one by reset."""
-    username = person.email.lower()
-    if User.objects.filter(Q(username__iexact=username)).exists():
-        return None
-    login = User.objects.create_user(
-        username=username,
-        email=person.email,
-        first_name=person.first_name,
-        last_name=person.last_name,
+def _create_logins(people: list[StaffMember], clinicians: Group | None) -> set[int]:
+    """Logins named after each email, with no usable password: people set one by reset.
+
+    Made in bulk so a board-sized file does not pay for one user at a time. Returns the
+    staff ids that gained a login.
+    """
+    wanted: dict[str, StaffMember] = {}
+    for person in people:
+        if person.user_id is None and person.email:
+            wanted.setdefault(person.email.lower(), person)
+    if not wanted:
+        return set()
+    taken = {
+        u.lower()
+        for u in User.objects.filter(username__in=list(wanted)).values_list("username", flat=True)
+    }
+    unusable = make_password(None)
+    fresh = {name: person for name, person in wanted.items() if name not in taken}
+    User.objects.bulk_create(
+        [
+            User(
+                username=name,
+                email=person.email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                password=unusable,
+            )
+            for name, person in fresh.items()
+        ],
+        batch_size=500,
     )
-    login.set_unusable_password()
-    login.save(update_fields=["password"])
+    users = {u.username: u for u in User.objects.filter(username__in=list(fresh))}
+    for name, person in fresh.items():
+        person.user = users[name]
+    StaffMember.objects.bulk_update(list(fresh.values()), ["user"], batch_size=500)
     if clinicians:
-        login.groups.add(clinicians)
-    person.user = login
-    person.save(update_fields=["user"])
-    return login
+        through = User.groups.through
+        through.objects.bulk_create(
+            [through(user_id=u.pk, group_id=clinicians.pk) for u in users.values()],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+    return {person.pk for person in fresh.values()}
 
 
 __all__ = ["ImportFailed", "StaffImportResult", "import_staff", "parse_date"]
