@@ -37,6 +37,13 @@ def _simple_form(
     )
 
 
+def _labelled(framework: Framework, nodes: list[Competency]) -> list[Competency]:
+    """Name each node's depth with the framework's own label, e.g. 'domain'."""
+    for node in nodes:
+        node.label = framework.label_for_depth(node.depth)
+    return nodes
+
+
 def _messages_from(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -92,7 +99,7 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
         "competencies/admin/tree.html",
         {
             "framework": framework,
-            "nodes": selectors.tree(framework),
+            "nodes": _labelled(framework, selectors.tree(framework)),
             "left_behind": selectors.requirements_left_behind(framework) if framework.live else [],
             "form": form,
             "editing": editing,
