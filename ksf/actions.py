@@ -5,11 +5,15 @@ from wagtail.actions.delete import DeleteAction
 from wagtail.actions.edit import EditAction
 
 from ksf import audit
-from ksf.permissions import sync_structure_permissions, sync_team_permissions
+from ksf.permissions import (
+    sync_structure_permissions,
+    sync_team_lead_grants,
+    sync_team_permissions,
+)
 
 
 def _resync(instance) -> None:
-    from ksf.models import PostAssignment, StaffMember, Team
+    from ksf.models import PostAssignment, Service, StaffMember, Team
 
     if isinstance(instance, PostAssignment):
         sync_structure_permissions(staff_ids=[instance.staff_id])
@@ -26,6 +30,8 @@ def _resync(instance) -> None:
         sync_structure_permissions(staff_ids=ids)
     elif isinstance(instance, Team):
         sync_team_permissions([instance.pk])
+    elif isinstance(instance, Service):
+        sync_team_lead_grants()
 
 
 class AuditedCreateAction(CreateAction):

@@ -151,7 +151,7 @@ def sync_structure_permissions(
     granted, revoked = len(to_add), len(to_remove)
 
     if staff_ids is None:
-        added, removed = _sync_team_lead_grants()
+        added, removed = sync_team_lead_grants()
         granted += added
         revoked += removed
     return SyncResult(granted=granted, revoked=revoked)
@@ -165,14 +165,20 @@ def sync_team_permissions(team_ids: Iterable[int]) -> None:
         PostAssignment.objects.filter(team_id__in=list(team_ids)).values_list("staff_id", flat=True)
     )
     sync_structure_permissions(staff_ids=staff_ids)
-    _sync_team_lead_grants()
+    sync_team_lead_grants()
 
 
-def _sync_team_lead_grants() -> tuple[int, int]:
+def sync_team_lead_grants() -> tuple[int, int]:
+    """Team leads see their teams; service leads see every team in the services they lead."""
     from ksf.models import Team, TeamUserObjectPermission
 
     team_perm = _perm_ids(TEAM_LEAD_PERMS)[TEAM_LEAD_PERMS[0]]
     wanted = set(Team.objects.filter(lead__user__isnull=False).values_list("lead__user_id", "pk"))
+    wanted |= set(
+        Team.objects.filter(service__lead__user__isnull=False).values_list(
+            "service__lead__user_id", "pk"
+        )
+    )
     have = {
         (u, t): pk
         for pk, u, t in TeamUserObjectPermission.objects.filter(

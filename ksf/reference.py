@@ -74,7 +74,8 @@ GROUP_PERMISSIONS = {
     "Line managers": [],
     "Supervisors": [],
     "Educators": [("wagtailadmin", "access_admin")],
-    "Service leads": [("ksf", "view_workforce_team"), ("ksf", "view_post")],
+    # Service leads see the teams of the services they lead (object grants), not every team.
+    "Service leads": [("ksf", "view_post")],
     "Administrators": [
         ("wagtailadmin", "access_admin"),
         ("ksf", "view_workforce_team"),

@@ -77,3 +77,28 @@ def test_editing_an_assignment_in_the_admin_moves_access_at_once(world, client):
 def test_sync_is_idempotent(world):
     result = sync_structure_permissions()
     assert (result.granted, result.revoked) == (0, 0)
+
+
+def test_service_lead_sees_the_teams_of_their_service_only(world, client):
+    from django.urls import reverse
+
+    from ksf.selectors import teams_visible_to
+
+    lead = world.user("service_lead")
+    assert set(teams_visible_to(lead)) == {world.team}
+    # Handing the other service to them in the admin gives them its teams at once.
+    admin = world.user("administrator")
+    client.force_login(admin)
+    service = world.other_team.service
+    response = client.post(
+        reverse("ksf_service:edit", args=[service.pk]),
+        {
+            "organisation": service.organisation_id,
+            "name": service.name,
+            "code": service.code,
+            "profession": service.profession,
+            "lead": lead.staff_member.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert set(teams_visible_to(lead)) == {world.team, world.other_team}
