@@ -8,10 +8,9 @@ ADMINISTRATOR_PERMISSIONS = [
 ] + [("competencies", "publish_framework")]
 
 
-def grant_group_permissions(apps, grants: dict[str, list[tuple[str, str]]]) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+def ensure_framework_permissions(apps) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
     # Wagtail adds these for draft-state and lockable models after migrating; make sure they exist.
     framework_type, _ = ContentType.objects.get_or_create(
         app_label="competencies", model="framework"
@@ -24,12 +23,6 @@ def grant_group_permissions(apps, grants: dict[str, list[tuple[str, str]]]) -> N
         Permission.objects.get_or_create(
             content_type=framework_type, codename=codename, defaults={"name": name}
         )
-    for group_name, perms in grants.items():
-        group = Group.objects.get(name=group_name)
-        for app_label, codename in perms:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
 
 
 def create_review_workflow(apps) -> None:
@@ -58,6 +51,9 @@ def create_review_workflow(apps) -> None:
 
 
 def ensure(apps) -> None:
+    from ksf.reference import grant_group_permissions
+
+    ensure_framework_permissions(apps)
     grant_group_permissions(
         apps, {"Educators": EDUCATOR_PERMISSIONS, "Administrators": ADMINISTRATOR_PERMISSIONS}
     )

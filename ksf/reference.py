@@ -95,11 +95,21 @@ GROUP_PERMISSIONS = {
 }
 
 
-def create_role_groups(apps) -> None:
-    """Create the role groups with their model-wide permissions (idempotent)."""
+def create_permissions_now(apps) -> None:
+    """Permissions appear after migrating; a data migration that grants them needs them now."""
+    from django.contrib.auth.management import create_permissions
+
+    for config in apps.get_app_configs():
+        config.models_module = True
+        create_permissions(config, apps=apps, verbosity=0)
+        config.models_module = None
+
+
+def grant_group_permissions(apps, grants: dict[str, list[tuple[str, str]]]) -> None:
+    """Create each group if needed and give it the listed (app label, codename) permissions."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, perms in GROUP_PERMISSIONS.items():
+    for name, perms in grants.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in perms:
             perm = Permission.objects.filter(
@@ -108,3 +118,8 @@ def create_role_groups(apps) -> None:
             if perm is None:
                 raise RuntimeError(f"Missing permission {app_label}.{codename}")
             group.permissions.add(perm)
+
+
+def create_role_groups(apps) -> None:
+    """Create the role groups with their model-wide permissions (idempotent)."""
+    grant_group_permissions(apps, GROUP_PERMISSIONS)

@@ -1,12 +1,9 @@
 from django.db import migrations
 
 def setup(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from ksf.reference import create_permissions_now
 
-    for config in apps.get_app_configs():
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0)
-        config.models_module = None
+    create_permissions_now(apps)
     from competencies.setup import ensure
 
     ensure(apps)
