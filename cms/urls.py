@@ -36,6 +36,10 @@ urlpatterns = [
     path("healthz", cms_views.health, name="health"),
     path("portal/posts/<int:pk>/", portal_views.post_detail, name="post_detail"),
     path("portal/", include("ksf.urls")),
+    path("portal/", include("competencies.development_urls")),
+    path("portal/", include("competencies.cpd_urls")),
+    path("portal/", include("cms.review_urls")),
+    path("portal/", include("exports.urls")),
     path("ims/case/v1p1/", include("competencies.api_urls")),
 ]
 

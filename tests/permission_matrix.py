@@ -228,3 +228,14 @@ FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("/", everyone("ok")),
     ("/frameworks/", everyone("ok")),
 ]
+
+
+def _gather() -> None:
+    from tests.permission_rules import exports, portfolio, reviews
+
+    for module in (portfolio, reviews, exports):
+        RULES.extend(module.RULES)
+        EXTRA_CASES.extend(module.EXTRA_CASES)
+
+
+_gather()

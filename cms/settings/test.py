@@ -12,5 +12,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ksf-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="ksf-test-private-")
 ALLOWED_HOSTS = ["*"]
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405

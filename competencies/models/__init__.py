@@ -1,4 +1,13 @@
 from .frameworks import Competency, Framework, ScaleValue
+from .portfolio import Attainment, CPDEntry, Evidence
 from .requirements import PostRequirement
 
-__all__ = ["Competency", "Framework", "PostRequirement", "ScaleValue"]
+__all__ = [
+    "Attainment",
+    "CPDEntry",
+    "Competency",
+    "Evidence",
+    "Framework",
+    "PostRequirement",
+    "ScaleValue",
+]

@@ -7,21 +7,28 @@ from .grants import (
     TeamUserObjectPermission,
 )
 from .organisation import CareSite, Organisation, Service, Team
+from .notifications import Notification
 from .outlines import OutlineEntry
 from .people import Post, PostAssignment, StaffMember
+from .reviews import DevelopmentReview, PDPObjective, ReviewAddendum, ReviewDimension
 
 __all__ = [
     "BAND_ORDER",
     "Band",
     "CareSite",
+    "DevelopmentReview",
     "KSFDimension",
     "KSFIndicator",
     "KSFLevel",
+    "Notification",
     "Organisation",
     "OutlineEntry",
+    "PDPObjective",
     "Post",
     "PostAssignment",
     "Profession",
+    "ReviewAddendum",
+    "ReviewDimension",
     "Service",
     "StaffMember",
     "StaffMemberGroupObjectPermission",

@@ -1,0 +1,178 @@
+"""A person's portfolio: evidence, CPD log and competency attainments (sign-offs)."""
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import LazyObject
+
+from .frameworks import Competency, ScaleValue
+
+
+class PrivateStorage(LazyObject):
+    """Evidence files live outside MEDIA_ROOT and are only served by a permission-checked view."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name is random so nothing about a person leaks through a path.
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{instance.owner_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file or a link that shows what someone can do."""
+
+    owner = models.ForeignKey("ksf.StaffMember", on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=evidence_path, storage=private_storage, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    url = models.URLField("link", blank=True, max_length=500)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="evidence_file_or_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_link(self) -> bool:
+        return not self.file
+
+
+class CPDEntry(models.Model):
+    """One learning activity, recorded the way HCPC's CPD standards ask for it."""
+
+    class ActivityType(models.TextChoices):
+        WORK_BASED = "work_based", "Work-based learning"
+        PROFESSIONAL = "professional", "Professional activity"
+        FORMAL = "formal", "Formal or educational"
+        SELF_DIRECTED = "self_directed", "Self-directed learning"
+        OTHER = "other", "Other"
+
+    staff = models.ForeignKey("ksf.StaffMember", on_delete=models.CASCADE, related_name="cpd")
+    date = models.DateField(help_text="When the activity took place (or finished).")
+    title = models.CharField(max_length=200)
+    activity_type = models.CharField(max_length=20, choices=ActivityType.choices)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("500"))],
+        help_text="In hours, e.g. 1.5.",
+    )
+    description = models.TextField("what you did")
+    learning = models.TextField("what you learnt", blank=True)
+    practice_change = models.TextField("how it changed your practice", blank=True)
+    service_user_benefit = models.TextField("the benefit to service users", blank=True)
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="cpd_entries")
+    dimensions = models.ManyToManyField(
+        "ksf.KSFDimension", blank=True, related_name="cpd_entries", verbose_name="KSF dimensions"
+    )
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="cpd_entries")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "CPD entry"
+        verbose_name_plural = "CPD entries"
+        indexes = [models.Index(fields=["staff", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="cpd_hours_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y} {self.title}"
+
+    @property
+    def is_reflective(self) -> bool:
+        return bool(self.learning and self.practice_change and self.service_user_benefit)
+
+
+class Attainment(models.Model):
+    """A claim that someone reaches a scale value in a competency, and its sign-off.
+
+    Self-assessed, then (when asked) awaiting a named assessor, then verified or declined.
+    Each claim is its own row, so the history of who said what, when, is kept.
+    """
+
+    class Status(models.TextChoices):
+        SELF_ASSESSED = "self", "Self-assessed"
+        REQUESTED = "requested", "Awaiting sign-off"
+        VERIFIED = "verified", "Verified"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN = (Status.SELF_ASSESSED, Status.REQUESTED)
+
+    staff = models.ForeignKey(
+        "ksf.StaffMember", on_delete=models.CASCADE, related_name="attainments"
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="attainments"
+    )
+    value = models.ForeignKey(
+        ScaleValue, on_delete=models.PROTECT, related_name="+", verbose_name="level"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.SELF_ASSESSED
+    )
+    self_comment = models.TextField(
+        "why you believe you are at this level", blank=True
+    )
+    assessor = models.ForeignKey(
+        "ksf.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="attainments")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["staff", "competency", "status"]),
+            models.Index(fields=["assessor", "status"]),
+            models.Index(fields=["status", "expires_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(assessor=models.F("staff")), name="attainment_not_own"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="verified")
+                | (models.Q(assessor__isnull=False) & models.Q(verified_on__isnull=False)),
+                name="attainment_verified_has_assessor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.competency} at {self.value} ({self.get_status_display()})"
