@@ -129,18 +129,12 @@ class Attainment(models.Model):
     staff = models.ForeignKey(
         "ksf.StaffMember", on_delete=models.CASCADE, related_name="attainments"
     )
-    competency = models.ForeignKey(
-        Competency, on_delete=models.PROTECT, related_name="attainments"
-    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="attainments")
     value = models.ForeignKey(
         ScaleValue, on_delete=models.PROTECT, related_name="+", verbose_name="level"
     )
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.SELF_ASSESSED
-    )
-    self_comment = models.TextField(
-        "why you believe you are at this level", blank=True
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SELF_ASSESSED)
+    self_comment = models.TextField("why you believe you are at this level", blank=True)
     assessor = models.ForeignKey(
         "ksf.StaffMember",
         null=True,

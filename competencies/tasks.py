@@ -1,0 +1,35 @@
+"""Background work for the database task worker (``manage.py db_worker``)."""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+REMINDER_HOUR = 7
+
+
+@task()
+def daily_expiry_reminders() -> int:
+    """Send today's reminders, then queue tomorrow's run: a periodic task on the worker."""
+    from competencies.reminders import send_expiry_reminders
+
+    sent = send_expiry_reminders()
+    schedule_daily_reminders()
+    return sent
+
+
+def schedule_daily_reminders() -> bool:
+    """Queue the next run unless one is already waiting. True if one was queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        status="READY", task_path=daily_expiry_reminders.module_path
+    )
+    if waiting.exists():
+        return False
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    run_after = timezone.make_aware(
+        datetime.datetime.combine(tomorrow, datetime.time(REMINDER_HOUR))
+    )
+    daily_expiry_reminders.using(run_after=run_after).enqueue()
+    return True
