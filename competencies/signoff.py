@@ -65,7 +65,7 @@ def claim(
     attainment.evidence.set(evidence or [])
     log_create(attainment, user)
     if assessor is not None:
-        request_sign_off(attainment, user=user, assessor=assessor)
+        attainment = request_sign_off(attainment, user=user, assessor=assessor)
     return attainment
 
 
