@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ksf.notifications import unread_for
 from ksf.roles import Role, roles_for
 
 
@@ -11,10 +12,19 @@ def portal(request: HttpRequest) -> dict:
     links = [{"label": "Home", "url": "/"}]
     if user is not None and user.is_authenticated:
         roles = roles_for(user)
+        if Role.CLINICIAN in roles:
+            links.append({"label": "My development", "url": reverse("development:mine")})
         links.append({"label": "KSF outlines", "url": reverse("ksf:post_list")})
         links.append({"label": "Frameworks", "url": "/frameworks/"})
         if Role.MANAGER in roles or Role.SERVICE_LEAD in roles or Role.ADMINISTRATOR in roles:
             links.append({"label": "Teams", "url": reverse("ksf:team_list")})
+        unread = unread_for(user).count()
+        links.append(
+            {
+                "label": f"Notifications ({unread})" if unread else "Notifications",
+                "url": reverse("ksf:notifications"),
+            }
+        )
         if user.has_perm("wagtailadmin.access_admin"):
             links.append({"label": "Admin", "url": reverse("wagtailadmin_home")})
     path = getattr(request, "path", "")

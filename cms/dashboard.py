@@ -45,25 +45,32 @@ def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
 
 
 def _me(staff: StaffMember, today: datetime.date) -> dict:
+    from competencies.development import development_status
+    from competencies.signoff import waiting_for
+    from ksf.notifications import unread_for
+    from ksf.review_selectors import next_review_due, open_review
+
     renewal = staff.hcpc_renewal_date
     days = (renewal - today).days if renewal else None
+    status = development_status(staff, today)
     return {
         "assignments": list(selectors.current_assignments(staff)),
         "hcpc_days": days,
         "hcpc_due_soon": days is not None and days <= HCPC_WARNING_DAYS,
+        "counts": status.counts,
+        "total": len(status.rows),
+        "attention": [r for r in status.rows if r.rag != "green"][:5],
+        "review_due": next_review_due(staff, today),
+        "open_review": open_review(staff),
+        "unread": unread_for(staff.user).count() if staff.user_id else 0,
+        "signoffs": waiting_for(staff.user).count() if staff.user_id else 0,
     }
 
 
 def _manager(user: User, staff: StaffMember) -> dict:
-    people = (
-        selectors.people_managed_by(user)
-        .prefetch_related("assignments__post", "assignments__team")
-        .order_by("last_name", "first_name")
-    )
-    rows = [
-        {"person": person, "assignments": [a for a in person.assignments.all() if a.is_current()]}
-        for person in people
-    ]
+    from competencies.team import people_overview
+
+    rows = people_overview(selectors.people_managed_by(user))
     teams = list(
         Team.objects.filter(lead=staff)
         .select_related("site", "service")

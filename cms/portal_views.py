@@ -1,12 +1,14 @@
-"""Portal pages that draw on several apps: a post's full requirement set."""
+"""Portal pages that draw on several apps: a post's requirements, a team's development."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from competencies.selectors import requirements_for_post
+from competencies.team import people_overview
 from ksf import selectors as ksf_selectors
-from ksf.models import Post
+from ksf.models import Post, PostAssignment, StaffMember, Team
+from ksf.permissions import team_policy
 
 
 @login_required
@@ -22,5 +24,33 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing_core": ksf_selectors.missing_core_dimensions(post),
             "requirements": requirements,
             "mandatory_count": sum(1 for r in requirements if r.mandatory),
+        },
+    )
+
+
+@login_required
+def team_development(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team's development at a glance: one row per member, one click to each person."""
+    team = Team.objects.select_related("service", "site", "lead").filter(pk=pk).first()
+    if team is None or not team_policy.user_has_permission_for_instance(
+        request.user, "view_workforce", team
+    ):
+        raise Http404("No such team")
+    members = StaffMember.objects.filter(
+        assignments__in=PostAssignment.objects.current().filter(team=team)
+    ).distinct()
+    rows = people_overview(members)
+    totals = {key: sum(r.counts[key] for r in rows) for key in ("red", "amber", "green")}
+    return render(
+        request,
+        "cms/team_development.html",
+        {
+            "team": team,
+            "rows": rows,
+            "totals": totals,
+            "total": sum(totals.values()),
+            "overdue_reviews": sum(1 for r in rows if r.review and r.review.overdue),
+            "expiring": sum(r.expiring for r in rows),
+            "signoffs_waiting": sum(r.signoffs_waiting for r in rows),
         },
     )

@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("healthz", cms_views.health, name="health"),
     path("portal/posts/<int:pk>/", portal_views.post_detail, name="post_detail"),
+    path(
+        "portal/teams/<int:pk>/development/",
+        portal_views.team_development,
+        name="team_development",
+    ),
     path("portal/", include("ksf.urls")),
     path("portal/", include("competencies.development_urls")),
     path("portal/", include("competencies.cpd_urls")),

@@ -10,4 +10,6 @@ urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("ksf/", views.dimension_list, name="dimension_list"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

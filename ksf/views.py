@@ -1,11 +1,13 @@
 """Portal pages for people, posts, teams and the KSF. Thin: selectors do the reading."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from ksf import selectors
+from ksf import notifications, selectors
 from ksf.models import StaffMember, Team
 from ksf.permissions import staff_policy, team_policy
 
@@ -75,3 +77,22 @@ def dimension_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "ksf/dimension_list.html", {"dimensions": selectors.dimensions_with_levels()}
     )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = request.user.notifications.all()
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ksf/notification_list.html",
+        {"page_obj": page, "unread": notifications.unread_for(request.user).count()},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.mark_read(request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("ksf:notifications")

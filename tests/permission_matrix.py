@@ -231,9 +231,9 @@ FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
 
 
 def _gather() -> None:
-    from tests.permission_rules import exports, portfolio, reviews
+    from tests.permission_rules import development, exports, portfolio, reviews
 
-    for module in (portfolio, reviews, exports):
+    for module in (development, portfolio, reviews, exports):
         RULES.extend(module.RULES)
         EXTRA_CASES.extend(module.EXTRA_CASES)
 

@@ -6,8 +6,8 @@ from .grants import (
     TeamGroupObjectPermission,
     TeamUserObjectPermission,
 )
-from .organisation import CareSite, Organisation, Service, Team
 from .notifications import Notification
+from .organisation import CareSite, Organisation, Service, Team
 from .outlines import OutlineEntry
 from .people import Post, PostAssignment, StaffMember
 from .reviews import DevelopmentReview, PDPObjective, ReviewAddendum, ReviewDimension
