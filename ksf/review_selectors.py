@@ -1,0 +1,294 @@
+"""Reads about development reviews: what is due, what was assessed, who may see a review.
+
+A review counts as *signed* once both the person and the reviewer have signed; its signing
+date is the later of the two signatures, in local time, because that is the day the
+agreement was complete.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from ksf.access import can_view
+from ksf.models import (
+    DevelopmentReview,
+    KSFLevel,
+    OutlineEntry,
+    PDPObjective,
+    Post,
+    PostAssignment,
+    ReviewAddendum,
+    ReviewDimension,
+    StaffMember,
+)
+
+REVIEW_INTERVAL_MONTHS = 12
+
+SIGNED = Q(staff_signed_at__isnull=False, reviewer_signed_at__isnull=False)
+OPEN = Q(staff_signed_at__isnull=True) | Q(reviewer_signed_at__isnull=True)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier); 29 Feb and 31sts fall back to month end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The last 12 months, ending today: what an annual review normally looks back on."""
+    today = today or timezone.localdate()
+    return add_months(today, -REVIEW_INTERVAL_MONTHS) + datetime.timedelta(days=1), today
+
+
+def signing_date(review: DevelopmentReview) -> datetime.date | None:
+    """The local date the second signature was given, or None while the review is open."""
+    if not review.is_signed:
+        return None
+    return timezone.localdate(max(review.staff_signed_at, review.reviewer_signed_at))
+
+
+def _signed_reviews() -> QuerySet[DevelopmentReview]:
+    return DevelopmentReview.objects.filter(SIGNED).annotate(
+        signed=Greatest("staff_signed_at", "reviewer_signed_at")
+    )
+
+
+def latest_signed_review(person: StaffMember) -> DevelopmentReview | None:
+    """The most recently signed review of this person, whatever post it was for."""
+    return (
+        _signed_reviews()
+        .filter(staff=person)
+        .select_related("post", "reviewer")
+        .order_by("-signed", "-pk")
+        .first()
+    )
+
+
+def open_review(person: StaffMember) -> DevelopmentReview | None:
+    """The review still being prepared or awaiting signatures, if any (at most one at a time)."""
+    return DevelopmentReview.objects.filter(OPEN, staff=person).order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """When a person's next review is due, for a manager's team page."""
+
+    due: datetime.date | None
+    overdue: bool
+    open_review_id: int | None
+    last_signed: datetime.date | None
+
+
+def reviews_due(
+    people_qs: QuerySet[StaffMember], today: datetime.date | None = None
+) -> dict[int, ReviewDue]:
+    """Review due dates for many people at once, in four queries however many people.
+
+    Due 12 months after the last signed review; with none, 12 months after the start of the
+    earliest current post; no date for someone without a current post.
+    """
+    today = today or timezone.localdate()
+    ids = list(people_qs.order_by().values_list("pk", flat=True))
+    if not ids:
+        return {}
+    people = people_qs.order_by().values("pk")
+    last_signed = {
+        row["staff_id"]: timezone.localdate(row["last"])
+        for row in _signed_reviews()
+        .filter(staff__in=people)
+        .order_by()
+        .values("staff_id")
+        .annotate(last=Max("signed"))
+    }
+    open_ids: dict[int, int] = {}
+    for staff_id, pk in (
+        DevelopmentReview.objects.filter(OPEN, staff__in=people)
+        .order_by("pk")
+        .values_list("staff_id", "pk")
+    ):
+        open_ids[staff_id] = pk  # the newest open review wins
+    started = dict(
+        PostAssignment.objects.current(today)
+        .filter(staff__in=people)
+        .order_by()
+        .values("staff_id")
+        .annotate(first=Min("start_date"))
+        .values_list("staff_id", "first")
+    )
+    result = {}
+    for pk in ids:
+        signed = last_signed.get(pk)
+        if signed is not None:
+            due = add_months(signed, REVIEW_INTERVAL_MONTHS)
+        elif pk in started:
+            due = add_months(started[pk], REVIEW_INTERVAL_MONTHS)
+        else:
+            due = None
+        result[pk] = ReviewDue(
+            due=due,
+            overdue=due is not None and due < today,
+            open_review_id=open_ids.get(pk),
+            last_signed=signed,
+        )
+    return result
+
+
+def next_review_due(
+    person: StaffMember, today: datetime.date | None = None
+) -> datetime.date | None:
+    """12 months after the last signed review, else after starting in post; None without a post."""
+    found = reviews_due(StaffMember.objects.filter(pk=person.pk), today)
+    return found[person.pk].due if person.pk in found else None
+
+
+def assessed_levels(person: StaffMember) -> dict[int, tuple[int, datetime.date]]:
+    """Dimension id -> (level the reviewer agreed, date signed), from the latest signed review."""
+    review = latest_signed_review(person)
+    if review is None:
+        return {}
+    signed_on = signing_date(review)
+    return {
+        dimension_id: (level, signed_on)
+        for dimension_id, level in review.dimensions.filter(
+            reviewer_level__isnull=False
+        ).values_list("dimension_id", "reviewer_level")
+    }
+
+
+def foundation_passed(person: StaffMember, post: Post) -> bool:
+    """True once a signed review of this person in this post recorded a foundation pass."""
+    return (
+        DevelopmentReview.objects.filter(SIGNED, staff=person, post=post)
+        .filter(
+            gateway=DevelopmentReview.Gateway.FOUNDATION,
+            gateway_outcome=DevelopmentReview.Outcome.PASS,
+        )
+        .exists()
+    )
+
+
+def gateway_due(person: StaffMember, post: Post) -> str:
+    """Which gateway the reviewer would normally consider next for this person and post."""
+    if foundation_passed(person, post):
+        return DevelopmentReview.Gateway.SECOND
+    return DevelopmentReview.Gateway.FOUNDATION
+
+
+def required_levels(person: StaffMember, post: Post) -> list[tuple[OutlineEntry, int]]:
+    """Each outline dimension of the post with the level this person is now expected to show.
+
+    The foundation level until a foundation gateway is passed in this post, then the second.
+    """
+    second = foundation_passed(person, post)
+    entries = OutlineEntry.objects.filter(post=post).select_related("dimension")
+    return [(e, e.second_level if second else e.foundation_level) for e in entries]
+
+
+def reviews_for(person: StaffMember) -> QuerySet[DevelopmentReview]:
+    """All of a person's reviews, newest period first, for the list of past reviews."""
+    return DevelopmentReview.objects.filter(staff=person).select_related(
+        "post", "reviewer", "staff"
+    )
+
+
+def review_for_page(pk: int) -> DevelopmentReview | None:
+    """One review with everything its page shows, in a handful of queries."""
+    return (
+        DevelopmentReview.objects.filter(pk=pk)
+        .select_related("staff", "staff__user", "reviewer", "reviewer__user", "post")
+        .prefetch_related(
+            Prefetch(
+                "dimensions",
+                queryset=ReviewDimension.objects.select_related("dimension").prefetch_related(
+                    Prefetch(
+                        "dimension__levels",
+                        queryset=KSFLevel.objects.prefetch_related("indicators"),
+                    )
+                ),
+            ),
+            Prefetch("objectives", queryset=PDPObjective.objects.select_related("dimension")),
+            Prefetch(
+                "addenda", queryset=ReviewAddendum.objects.select_related("author__staff_member")
+            ),
+        )
+        .first()
+    )
+
+
+def gaps(review: DevelopmentReview) -> list[ReviewDimension]:
+    """Dimensions the reviewer placed below the level needed: suggestions for PDP objectives."""
+    return [
+        row
+        for row in review.dimensions.all()
+        if row.reviewer_level is not None and row.reviewer_level < row.required_level
+    ]
+
+
+def missing_for_signing(review: DevelopmentReview) -> list[str]:
+    """What still has to be done before anyone can sign, in words for the page."""
+    missing = []
+    rows = list(review.dimensions.all())
+    unassessed = [row.dimension.code for row in rows if row.reviewer_level is None]
+    if not rows:
+        missing.append("The review has no KSF dimensions: the post has no KSF outline.")
+    if unassessed:
+        missing.append(
+            f"The reviewer has not given a level for {len(unassessed)} "
+            f"dimension{'s' if len(unassessed) != 1 else ''}: {', '.join(unassessed)}."
+        )
+    if not review.objectives.all():
+        missing.append("Agree at least one PDP objective.")
+    if review.gateway:
+        gateway_missing = gateway_gaps(review)
+        if gateway_missing:
+            missing.append(
+                f"Complete the {review.get_gateway_display().lower()} decision: "
+                f"{', '.join(gateway_missing)}."
+            )
+    return missing
+
+
+def gateway_gaps(review: DevelopmentReview) -> list[str]:
+    """The parts of a chosen gateway decision still missing (empty when complete)."""
+    if not review.gateway:
+        return []
+    if not review.gateway_outcome:
+        return ["pass or defer"]
+    needed = [("reasons", review.gateway_reasons)]
+    if review.gateway_outcome == DevelopmentReview.Outcome.DEFER:
+        needed += [
+            ("the outline elements not yet met", review.gateway_unmet),
+            ("an action plan", review.gateway_action_plan),
+            ("a date to review again", review.gateway_review_date),
+        ]
+    return [label for label, value in needed if not value]
+
+
+@dataclass(frozen=True)
+class ReviewAccess:
+    """What a user may do with one review. Administrators and team leads read only."""
+
+    can_read: bool
+    is_person: bool
+    is_reviewer: bool
+
+    @property
+    def is_party(self) -> bool:
+        return self.is_person or self.is_reviewer
+
+
+def review_access(user: User | AnonymousUser, review: DevelopmentReview) -> ReviewAccess:
+    """The person and the reviewer take part; whoever may view the person's record reads."""
+    if not user.is_authenticated or not user.is_active:
+        return ReviewAccess(False, False, False)
+    is_person = review.staff.user_id == user.pk
+    is_reviewer = review.reviewer.user_id == user.pk
+    can_read = is_person or is_reviewer or can_view(user, review.staff)
+    return ReviewAccess(can_read, is_person, is_reviewer)
