@@ -1,0 +1,153 @@
+"""An HCPC CPD profile, laid out the way HCPC asks for one when it audits a registrant.
+
+HCPC picks registrants at random every two years and asks for: personal details, a summary of
+practice (up to 500 words), a dated list of all CPD activities in the last two years, a
+statement of how the five CPD standards are met (built from 4 to 6 chosen activities), and the
+supporting evidence, numbered so the statement can refer to it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from competencies import cpd
+from competencies.models import CPDEntry
+from exports.plan import CPDLine, EvidenceLine, cpd_lines, format_hours
+from ksf.models import StaffMember
+
+STANDARDS = [
+    "Maintain a continuous, up-to-date and accurate record of your CPD activities.",
+    "Demonstrate that your CPD activities are a mixture of learning activities relevant to "
+    "current or future practice.",
+    "Seek to ensure that your CPD has contributed to the quality of your practice and service "
+    "delivery.",
+    "Seek to ensure that your CPD benefits the service user.",
+    "Upon request, present a written profile (which must be your own work and supported by "
+    "evidence) explaining how you have met the standards for CPD.",
+]
+
+REFLECTION_FIELDS = [
+    ("learning", "what you learnt"),
+    ("practice_change", "how it changed your practice"),
+    ("service_user_benefit", "the benefit to service users"),
+]
+
+
+def profile_entries(person: StaffMember, today: datetime.date | None = None):
+    """The activities a profile may draw on: the person's CPD of the last two years."""
+    today = today or timezone.localdate()
+    return cpd.cpd_entries(person, cpd.audit_window_start(today), today)
+
+
+@dataclass
+class EvidenceItem:
+    number: int
+    evidence: EvidenceLine
+
+
+@dataclass
+class ProfileActivity:
+    number: int
+    line: CPDLine
+    evidence: list[EvidenceItem]
+
+    @property
+    def missing(self) -> list[str]:
+        """Reflections not yet written in the CPD log, to add before sending the profile."""
+        return [label for name, label in REFLECTION_FIELDS if not getattr(self.line, name)]
+
+
+@dataclass
+class Standard:
+    number: int
+    text: str
+    how: str
+
+
+@dataclass
+class HCPCProfile:
+    person: StaffMember
+    prepared_on: datetime.date
+    start: datetime.date
+    end: datetime.date
+    summary: str
+    activities: list[CPDLine]
+    selected: list[ProfileActivity]
+    evidence: list[EvidenceItem]
+    type_counts: list[tuple[str, int]]
+    standards: list[Standard] = field(default_factory=list)
+
+    @property
+    def total_hours(self) -> str:
+        return format_hours(sum((a.hours for a in self.activities), Decimal("0")))
+
+
+def _numbers(selected: list[ProfileActivity]) -> str:
+    numbers = [str(a.number) for a in selected]
+    if len(numbers) == 1:
+        return f"activity {numbers[0]}"
+    return f"activities {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def _standards(profile: HCPCProfile) -> list[Standard]:
+    n = len(profile.activities)
+    types = "; ".join(f"{label} ({count})" for label, count in profile.type_counts)
+    refs = _numbers(profile.selected)
+    period = f"{profile.start:%-d %B %Y} to {profile.end:%-d %B %Y}"
+    how = [
+        f"My CPD log records {n} activit{'y' if n == 1 else 'ies'} ({profile.total_hours} hours) "
+        f"from {period}, each with its date, type and hours. They are listed under "
+        "'CPD activities' in date order.",
+        f"My activities cover {len(profile.type_counts)} different type"
+        f"{'' if len(profile.type_counts) == 1 else 's'} of learning: {types or 'none yet'}.",
+        f"For {refs}, the statement below says how the activity changed my practice and the "
+        "service I work in.",
+        f"For {refs}, the statement below says how the activity benefited the service users "
+        "I work with.",
+        f"This profile is my own work, prepared on {profile.prepared_on:%-d %B %Y} from my CPD "
+        f"log. It is supported by {len(profile.evidence)} numbered piece"
+        f"{'' if len(profile.evidence) == 1 else 's'} of evidence, listed at the end.",
+    ]
+    return [
+        Standard(number=i, text=text, how=how[i - 1]) for i, text in enumerate(STANDARDS, start=1)
+    ]
+
+
+def build_profile(
+    person: StaffMember,
+    summary: str,
+    chosen: list[CPDEntry],
+    today: datetime.date | None = None,
+) -> HCPCProfile:
+    """The profile for ``person`` with their summary and the ``chosen`` activities written up."""
+    today = today or timezone.localdate()
+    start = cpd.audit_window_start(today)
+    activities = sorted(cpd_lines(person, start, today), key=lambda a: (a.date, a.pk))
+    chosen_ids = {c.pk for c in chosen}
+    evidence: dict[int, EvidenceItem] = {}
+    selected = []
+    for line in (a for a in activities if a.pk in chosen_ids):
+        items = []
+        for e in line.evidence:
+            if e.pk not in evidence:
+                evidence[e.pk] = EvidenceItem(number=len(evidence) + 1, evidence=e)
+            items.append(evidence[e.pk])
+        selected.append(ProfileActivity(number=len(selected) + 1, line=line, evidence=items))
+    counts: dict[str, int] = {}
+    for line in activities:
+        counts[line.type_label] = counts.get(line.type_label, 0) + 1
+    profile = HCPCProfile(
+        person=person,
+        prepared_on=today,
+        start=start,
+        end=today,
+        summary=summary,
+        activities=activities,
+        selected=selected,
+        evidence=list(evidence.values()),
+        type_counts=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
+    )
+    profile.standards = _standards(profile)
+    return profile
