@@ -1,0 +1,1 @@
+"""Portal pages of the competencies app, one module per area."""
