@@ -14,6 +14,7 @@ from competencies.interchange.tree import (
 )
 from competencies.models import Attainment, Framework, PostRequirement
 from ksf.models import DevelopmentReview, ReviewDimension, StaffMember
+from ksf.permissions import sync_structure_permissions
 from tests.factories import AssignmentFactory, PostFactory, full_outline, staff_with_login
 
 
@@ -73,6 +74,7 @@ def person_in_post(
         competency=framework.competencies.get(idnumber="C1"),
         months_allowed=months_allowed,
     )
+    sync_structure_permissions()
     return Setting(person, manager, framework, requirement, started)
 
 
