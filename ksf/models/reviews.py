@@ -32,9 +32,7 @@ class DevelopmentReview(models.Model):
         DEFER = "defer", "Deferred"
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(
-        StaffMember, on_delete=models.PROTECT, related_name="reviews_held"
-    )
+    reviewer = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="reviews_held")
     post = models.ForeignKey(
         Post, on_delete=models.PROTECT, related_name="+", help_text="The post reviewed against."
     )
@@ -163,12 +161,8 @@ class PDPObjective(models.Model):
 class ReviewAddendum(models.Model):
     """A note added after signing; the signed review itself never changes."""
 
-    review = models.ForeignKey(
-        DevelopmentReview, on_delete=models.CASCADE, related_name="addenda"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    review = models.ForeignKey(DevelopmentReview, on_delete=models.CASCADE, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
