@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from competencies.demo import add_demo_requirements
+from competencies.demo import add_demo_portfolio, add_demo_requirements
 from ksf.demo import DEMO_PASSWORD, build_demo, demo_exists
 
 
@@ -22,11 +22,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = build_demo(seed=seed)
             requirements = add_demo_requirements()
+            portfolio = add_demo_portfolio()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo health board: {summary.sites} sites, {summary.services} services, "
                 f"{summary.teams} teams, {summary.posts} posts, {summary.staff} staff; "
-                f"{requirements} competency requirements from 3 shipped frameworks."
+                f"{requirements} competency requirements from 3 shipped frameworks; "
+                f"{portfolio['cpd']} CPD entries, {portfolio['signoffs']} sign-offs and "
+                f"{portfolio['reviews']} development reviews."
             )
         )
         self.print_logins()
