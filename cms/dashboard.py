@@ -59,7 +59,10 @@ def _me(staff: StaffMember, today: datetime.date) -> dict:
         "hcpc_due_soon": days is not None and days <= HCPC_WARNING_DAYS,
         "counts": status.counts,
         "total": len(status.rows),
-        "attention": [r for r in status.rows if r.rag != "green"][:5],
+        "attention": sorted(
+            (r for r in status.rows if r.rag != "green"),
+            key=lambda r: (r.rag != "red", r.due or today),
+        )[:5],
         "review_due": next_review_due(staff, today),
         "open_review": open_review(staff),
         "unread": unread_for(staff.user).count() if staff.user_id else 0,

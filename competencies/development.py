@@ -324,6 +324,7 @@ def _competency_row(a, req, required, claims, today) -> RequirementStatus:
         row.rag = Rag.RED
         if row.state == "Not started":
             row.state = "Overdue"
+            row.next_step = f"Overdue since {due:%-d %B %Y}: self-assess and ask for sign-off."
     return row
 
 
