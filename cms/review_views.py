@@ -28,14 +28,15 @@ from ksf.selectors import current_assignments, staff_for_user
 class CPDLink:
     title: str
     date: object
-    hours: object
+    hours: str
     url: str | None
 
 
-def _cpd_url(pk: int) -> str | None:
-    for name in ("cpd:detail", "cpd:entry_detail", "cpd:entry"):
+def _cpd_url(staff_number: str, pk: int) -> str | None:
+    """The CPD entry's own page, where the CPD log provides one."""
+    for kwargs in ({"staff_number": staff_number, "pk": pk}, {"pk": pk}):
         try:
-            return reverse(name, kwargs={"pk": pk})
+            return reverse("cpd:detail", kwargs=kwargs)
         except NoReverseMatch:
             continue
     return None
@@ -58,7 +59,12 @@ def cpd_by_dimension(review: DevelopmentReview) -> dict[int, list[CPDLink]]:
     for link in links:
         entry = link.cpdentry
         found.setdefault(link.ksfdimension_id, []).append(
-            CPDLink(entry.title, entry.date, entry.hours, _cpd_url(entry.pk))
+            CPDLink(
+                entry.title,
+                entry.date,
+                f"{entry.hours.normalize():f}",
+                _cpd_url(review.staff.staff_number, entry.pk),
+            )
         )
     return found
 
