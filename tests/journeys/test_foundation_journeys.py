@@ -11,7 +11,7 @@ from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LANDING = {
-    "clinician": ("Hello, Ffion", ["Clinician"], "Your posts"),
+    "clinician": ("Hello, Ffion", ["Clinician"], "Your development"),
     "manager": ("Hello, Gareth", ["Clinician", "Line manager"], "People you manage"),
     "educator": ("Hello, Lowri", ["Educator"], "Frameworks and programmes you look after"),
     "supervisor": ("Hello, Amir", ["Supervisor"], "Fellows you supervise"),
@@ -36,6 +36,9 @@ def test_each_demo_role_lands_on_their_own_home_page(page, demo, username):
 def test_manager_opens_a_team_members_post_outline(page, demo):
     sign_in(page, "manager")
     page.get_by_role("link", name="Ffion Parry").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Development status")
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Ffion Parry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ffion Parry")
     assert_accessible(page)
     page.get_by_role("link", name="View what this post requires").first.click()
