@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from ksf import review_selectors as selectors
 from ksf import review_services as services
@@ -139,6 +140,23 @@ def test_a_stale_version_is_refused_naming_who_saved_and_nothing_is_written(worl
     )
     row.refresh_from_db()
     assert (row.self_level, row.reviewer_level) == (2, 3)
+
+
+def test_each_write_is_in_the_reviews_history_with_who_and_what(world):
+    review = start(world)
+    row = review.dimensions.select_related("dimension").first()
+    services.save_self_assessment(
+        review,
+        world.clinician.user,
+        version=review.version,
+        summary="",
+        dimensions={row.pk: (2, "")},
+    )
+    entries = ModelLogEntry.objects.for_instance(review).order_by("timestamp", "pk")
+    assert [e.action for e in entries] == ["wagtail.create", "ksf.change"]
+    change = entries.last()
+    assert change.user == world.clinician.user
+    assert change.data["changes"] == {f"{row.dimension.code} your assessment": ["—", "Level 2"]}
 
 
 def test_each_party_may_only_write_their_own_part(world):
@@ -461,19 +479,23 @@ def test_reviews_due_from_signing_or_start_in_post_overdue_and_without_a_post(wo
     sync_structure_permissions(staff_ids=[reviewed.pk])
     no_post = StaffMemberFactory(first_name="Nia")
 
+    # Two signed reviews: the later signing counts, whichever was created first.
+    for days_ago in (400, 800):
+        signed_day = today - datetime.timedelta(days=days_ago)
+        review = services.start_review(
+            person=reviewed,
+            manager=world.manager.user,
+            post=world.post,
+            period_start=signed_day - datetime.timedelta(days=365),
+            period_end=signed_day,
+        )
+        assess_all(review, world.manager.user, level=2 if days_ago == 400 else 1)
+        add_objective(review, world.manager.user)
+        review = fresh(review)
+        services.sign(review, reviewed.user, version=review.version, now=at(signed_day))
+        services.sign(review, world.manager.user, version=review.version, now=at(signed_day))
     signed_day = today - datetime.timedelta(days=400)
-    review = services.start_review(
-        person=reviewed,
-        manager=world.manager.user,
-        post=world.post,
-        period_start=signed_day - datetime.timedelta(days=365),
-        period_end=signed_day,
-    )
-    assess_all(review, world.manager.user)
-    add_objective(review, world.manager.user)
-    review = fresh(review)
-    services.sign(review, reviewed.user, version=review.version, now=at(signed_day))
-    services.sign(review, world.manager.user, version=review.version, now=at(signed_day))
+    review = DevelopmentReview.objects.get(staff=reviewed, period_end=signed_day)
     open_one = start(world)
 
     due = selectors.reviews_due(
