@@ -132,7 +132,8 @@ def stacked_bars(
     for (_, key), value in cells.items():
         by_key[key].total += value
 
-    slot = 56 if len(periods) <= 12 else 40 if len(periods) <= 24 else 28
+    count = len(periods)
+    slot = 104 if count <= 8 else 80 if count <= 12 else 44 if count <= 24 else 30
     plot_left, plot_top, plot_bottom_gap, right_gap = 56, 16, 48, 16
     width = max(360, plot_left + slot * max(len(periods), 1) + right_gap)
     plot_bottom = height - plot_bottom_gap

@@ -168,7 +168,7 @@ def add_evidence(
         evidence.url = check_link(url)
         evidence.title = (title or evidence.url)[:200]
     try:
-        evidence.full_clean(exclude=["file"])
+        evidence.full_clean(exclude=["file", "uploaded_by"])
         evidence.save()
     except Exception:
         if evidence.file:  # the file was written first: do not leave it behind

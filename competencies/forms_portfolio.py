@@ -43,7 +43,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__({"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -80,7 +80,9 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
             "max_digits": "Hours must be between 0.25 (15 minutes) and 500.",
             "max_whole_digits": "Hours must be between 0.25 (15 minutes) and 500.",
         },
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "500"}),
+        widget=forms.NumberInput(
+            attrs={"step": "0.25", "min": "0.25", "max": "500", "class": "nhsuk-input--width-5"}
+        ),
         help_text="In hours: 1.5 is an hour and a half, 0.25 is 15 minutes. From 0.25 to 500.",
     )
     description = forms.CharField(

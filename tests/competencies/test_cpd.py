@@ -371,7 +371,7 @@ def test_the_chart_shows_the_same_hours_as_the_list(world, client):
     assert "Show the figures as a table" in page
     assert 'data-total-hours="7.5"' in page
     # Every bar segment's figure, added up, is the total of the entries shown.
-    segments = re.findall(r"<title>[^<]*, ([\d.]+) hours</title>", page)
+    segments = re.findall(r"<title>[^<]*, ([\d.]+) hours?</title>", page)
     assert sum(Decimal(s) for s in segments) == Decimal("7.5")
     assert "(horizontal lines): 4 hours" in page
     # The table's rows add up to the same.
@@ -388,3 +388,16 @@ def test_an_empty_log_explains_cpd(world, client):
     assert "Continuing professional development (CPD)" in page
     assert f'href="{url("add", world.clinician)}">Add a CPD activity</a>' in page
     assert "cpd-chart__svg" not in page
+
+
+def test_the_list_filters_by_linked_competency_and_dimension(world, client, published):
+    c1 = published.competencies.get(idnumber="C1")
+    linked = make_entry(world.clinician, title="Injection audit")
+    linked.competencies.add(c1)
+    linked.dimensions.add(KSFDimension.objects.get(code="C3"))
+    make_entry(world.clinician, title="Unlinked reading")
+    login(client, world.user("clinician"))
+    for query in ({"competency": c1.pk}, {"dimension": KSFDimension.objects.get(code="C3").pk}):
+        page = client.get(url("list", world.clinician), query).content.decode()
+        assert "Injection audit" in page and "Unlinked reading" not in page
+        assert re.search(r"<strong>1</strong> activity", page)
