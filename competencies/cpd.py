@@ -8,8 +8,8 @@ the HCPC profile, so they return plain querysets and dictionaries, not page-shap
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -224,7 +224,6 @@ class CPDFilters:
     text: str = ""
     competency: int | None = None
     dimension: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def cpd_for(person: StaffMember, filters: CPDFilters | None = None) -> QuerySet[CPDEntry]:
@@ -398,12 +397,4 @@ def used_competencies(person: StaffMember) -> QuerySet[Competency]:
         .distinct()
         .select_related("framework")
         .order_by("framework__title", "sort_order", "pk")
-    )
-
-
-def linked_evidence_ids(entries: Iterable[CPDEntry]) -> set[int]:
-    return set(
-        CPDEntry.evidence.through.objects.filter(
-            cpdentry_id__in=[e.pk for e in entries]
-        ).values_list("evidence_id", flat=True)
     )

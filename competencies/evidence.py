@@ -6,7 +6,6 @@ judged from the file name AND the file's first bytes, so a program renamed ``.pd
 refused; the content type stored (and later served) is ours, never the browser's claim.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -224,10 +223,6 @@ def evidence_for(person: StaffMember) -> QuerySet[Evidence]:
         )
         .order_by("-created_at", "-pk")
     )
-
-
-def owned_by(person: StaffMember, ids: Iterable[int]) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(owner=person, pk__in=list(ids))
 
 
 def is_inline(evidence: Evidence) -> bool:

@@ -46,6 +46,7 @@ def test_clinician_records_an_activity_with_a_certificate(page, demo, tmp_path):
     page.get_by_role("button", name="Add to my CPD log").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("The date cannot be in the future")
     assert_accessible(page)
+    page.screenshot(path=str(tmp_path / "cpd-form.png"), full_page=True)
 
     page.get_by_label("Date", exact=True).fill(today.isoformat())
     page.get_by_label("Upload a new file").set_input_files(str(certificate))
