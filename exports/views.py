@@ -8,6 +8,7 @@ so only they see it. Everyone else gets 404, so a record's existence does not le
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from exports import hcpc
@@ -21,7 +22,7 @@ from ksf.permissions import team_policy
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -63,7 +64,8 @@ def hcpc_profile(request: HttpRequest, staff_number: str) -> HttpResponse:
     """
     person = access.person_or_404(request.user, staff_number, need="own")
     entries = hcpc.profile_entries(person)
-    form = HCPCProfileForm(request.POST or None, entries=entries)
+    data = request.POST if request.method == "POST" else None
+    form = HCPCProfileForm(data, entries=entries)
     if request.method == "POST" and form.is_valid():
         profile = hcpc.build_profile(
             person, form.cleaned_data["summary"], form.cleaned_data["activities"]

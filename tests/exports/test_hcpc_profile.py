@@ -122,3 +122,10 @@ def test_the_line_manager_and_administrators_get_404(client, planned, url):
         client.force_login(user)
         assert client.get(url).status_code == 404
         assert post(client, url, ids=chosen(planned, 4)).status_code == 404
+
+
+def test_an_empty_submission_says_what_is_missing(client, planned, url):
+    login(client, planned.person.user)
+    html = client.post(url, {}).content.decode()
+    assert "Write a summary of your practice." in html
+    assert "Choose 4 to 6 activities from your CPD log." in html
