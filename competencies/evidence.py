@@ -228,3 +228,15 @@ def evidence_for(person: StaffMember) -> QuerySet[Evidence]:
 def is_inline(evidence: Evidence) -> bool:
     """PDFs and images open in the browser; anything else downloads."""
     return evidence.content_type in INLINE_TYPES
+
+
+def can_open(user: User, evidence: Evidence) -> bool:
+    """Whoever may read the owner's record, and an assessor asked to sign off with it."""
+    from ksf.access import can_view
+
+    if can_view(user, evidence.owner):
+        return True
+    return (
+        user.is_authenticated
+        and evidence.attainments.filter(assessor__user=user).exclude(staff__user=user).exists()
+    )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from competencies import evidence as evidence_service
 from competencies.forms_portfolio import EvidenceForm
 from competencies.models import Evidence
-from ksf.access import can_view, is_self, person_or_404
+from ksf.access import is_self, person_or_404
 
 
 @login_required
@@ -83,9 +83,9 @@ def evidence_delete(request: HttpRequest, staff_number: str, pk: int) -> HttpRes
 @login_required
 @require_GET
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Send the file to people who may see its owner's record; 404 for everyone else."""
+    """Send the file to its readers and to an assessor asked to use it; 404 for everyone else."""
     item = Evidence.objects.select_related("owner").filter(pk=pk).first()
-    if item is None or not item.file or not can_view(request.user, item.owner):
+    if item is None or not item.file or not evidence_service.can_open(request.user, item):
         raise Http404("No such file")
     try:
         handle = item.file.open("rb")

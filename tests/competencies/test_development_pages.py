@@ -156,3 +156,30 @@ def test_manager_home_lists_people_with_rag_counts(client, s):
     assert "People you manage" in page
     assert "Pat Person" in page
     assert "Sign-offs waiting" in page
+
+
+def test_the_assessor_asked_can_open_the_attached_evidence_and_nobody_else(client, s):
+    from django.core.files.base import ContentFile
+
+    from competencies.models import Evidence
+
+    item = Evidence(owner=s.person, title="Supervision notes", content_type="text/plain")
+    item.file.save("notes.txt", ContentFile(b"Observed two clinics."), save=False)
+    item.save()
+    assessor = staff_with_login(first_name="Ash", last_name="Assessor")
+    login(client, s.person.user)
+    client.post(
+        reverse("development:competency", args=[s.competency.pk]),
+        {"value": s.value("Competent").pk, "assessor": assessor.pk, "evidence": [item.pk]},
+    )
+    url = reverse("cpd:evidence_file", args=[item.pk])
+    client.logout()
+    login(client, assessor.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"Observed two clinics."
+    decide = client.get(reverse("development:signoff_decide", args=[Attainment.objects.get().pk]))
+    assert url in decide.content.decode()
+    client.logout()
+    login(client, staff_with_login().user)
+    assert client.get(url).status_code == 404

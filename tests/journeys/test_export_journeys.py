@@ -8,20 +8,12 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-# The browser, page and demo fixtures live with the other journeys.
-from tests.journeys.conftest import (  # noqa: F401
-    assert_accessible,
-    browser,
-    demo,
-    page,
-    screenshot,
-    sign_in,
-)
+from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_clinician_prints_a_plan_downloads_it_and_builds_an_hcpc_profile(page, demo):  # noqa: F811
+def test_clinician_prints_a_plan_downloads_it_and_builds_an_hcpc_profile(page, demo):
     sign_in(page, "clinician")
     from ksf.models import StaffMember
 
