@@ -78,7 +78,9 @@ def person_in_post(
     return Setting(person, manager, framework, requirement, started)
 
 
-def verified(s: Setting, *, on: datetime.date, value: str = "Competent", expires=None) -> Attainment:
+def verified(
+    s: Setting, *, on: datetime.date, value: str = "Competent", expires=None
+) -> Attainment:
     return Attainment.objects.create(
         staff=s.person,
         competency=s.competency,
@@ -109,7 +111,5 @@ def signed_review(s: Setting, *, levels: dict | int, signed: datetime.date, **fi
             required_level=entry.foundation_level,
             reviewer_level=level,
         )
-    DevelopmentReview.objects.filter(pk=review.pk).update(
-        staff_signed_at=at, reviewer_signed_at=at
-    )
+    DevelopmentReview.objects.filter(pk=review.pk).update(staff_signed_at=at, reviewer_signed_at=at)
     return review

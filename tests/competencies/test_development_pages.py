@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from competencies.models import Attainment
 from ksf.models import Notification
-from tests.competencies.portfolio_fixtures import person_in_post, verified
+from tests.competencies.portfolio_fixtures import person_in_post
 from tests.conftest import login
 from tests.factories import AssignmentFactory, staff_with_login
 
@@ -43,7 +43,11 @@ def test_clinician_claims_and_asks_for_sign_off_through_the_form(client, s):
     assert "Mo Manager" in client.get(url).content.decode()
     response = client.post(
         url,
-        {"value": s.value("Competent").pk, "comment": "<script>x</script>", "assessor": s.manager.pk},
+        {
+            "value": s.value("Competent").pk,
+            "comment": "<script>x</script>",
+            "assessor": s.manager.pk,
+        },
         follow=True,
     )
     assert "Sign-off requested from Mo Manager." in response.content.decode()

@@ -67,7 +67,9 @@ def test_verified_below_required_level_does_not_count():
 )
 def test_expiring_within_90_days_is_amber(days_left, rag):
     s = person_in_post(TODAY, months_in_post=8)
-    verified(s, on=TODAY - relativedelta(months=20), expires=TODAY + datetime.timedelta(days=days_left))
+    verified(
+        s, on=TODAY - relativedelta(months=20), expires=TODAY + datetime.timedelta(days=days_left)
+    )
     assert competency_row(s).rag == rag
 
 
@@ -123,7 +125,11 @@ def test_after_foundation_pass_the_second_gateway_level_is_needed():
     entry.second_level = 3
     entry.save()
     signed_review(
-        s, levels=2, signed=TODAY - relativedelta(months=1), gateway="foundation", gateway_outcome="pass"
+        s,
+        levels=2,
+        signed=TODAY - relativedelta(months=1),
+        gateway="foundation",
+        gateway_outcome="pass",
     )
     rows = {r.code: r for r in development_status(s.person, TODAY).ksf_rows}
     assert rows["C1"].required == "Level 3 (second gateway)"

@@ -41,7 +41,7 @@ def test_request_notifies_the_assessor_in_the_portal_and_by_email(
         attainment = ask(s)
     assert attainment.status == Attainment.Status.REQUESTED
     note = Notification.objects.get(recipient=s.manager.user)
-    assert "Pat Person asks you to sign off Knee injection" == note.subject
+    assert note.subject == "Pat Person asks you to sign off Knee injection"
     assert note.url == f"/portal/sign-offs/{attainment.pk}/"
     assert [m.to for m in mail.outbox] == [[s.manager.user.email]]
 

@@ -38,7 +38,9 @@ def test_manager_opens_a_team_members_post_outline(page, demo):
     page.get_by_role("link", name="Ffion Parry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Development status")
     assert_accessible(page)
-    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Ffion Parry").click()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Ffion Parry"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ffion Parry")
     assert_accessible(page)
     page.get_by_role("link", name="View what this post requires").first.click()
