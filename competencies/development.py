@@ -258,6 +258,8 @@ def _ksf_row(a, entry, assessed, passed_foundation, last_signed, today) -> Requi
     if today > due:
         row.rag = Rag.RED
         row.state = "Overdue" if level is None else f"Below level (level {level})"
+        if level is None:
+            row.next_step = "Overdue: agree a development review with your line manager."
     return row
 
 

@@ -30,12 +30,13 @@ def test_each_demo_role_lands_on_their_own_home_page(page, demo, username):
     expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
     assert_accessible(page)
     if username == "manager":
+        page.get_by_role("heading", name="People you manage").scroll_into_view_if_needed()
         screenshot(page, "manager-home")
 
 
 def test_manager_opens_a_team_members_post_outline(page, demo):
     sign_in(page, "manager")
-    page.get_by_role("link", name="Ffion Parry").click()
+    page.get_by_role("link", name="Ffion Parry", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Development status")
     assert_accessible(page)
     page.get_by_role("navigation", name="Breadcrumb").get_by_role(
@@ -45,8 +46,9 @@ def test_manager_opens_a_team_members_post_outline(page, demo):
     assert_accessible(page)
     page.get_by_role("link", name="View what this post requires").first.click()
     expect(page.get_by_role("heading", name="KSF outline")).to_be_visible()
-    expect(page.locator("table")).to_contain_text("C1 Communication")
-    expect(page.locator("table")).to_contain_text("Foundation gateway")
+    outline = page.get_by_role("table", name=re.compile("KSF outline for"))
+    expect(outline).to_contain_text("C1 Communication")
+    expect(outline).to_contain_text("Foundation gateway")
     assert_accessible(page)
     screenshot(page, "post-outline")
 
