@@ -23,6 +23,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage() -> PrivateStorage:
+    # A callable keeps the machine's path out of migrations.
+    return private_storage
+
+
 def evidence_path(instance: "Evidence", filename: str) -> str:
     # The stored name is random so nothing about a person leaks through a path.
     suffix = PurePath(filename).suffix.lower()
@@ -34,7 +39,7 @@ class Evidence(models.Model):
 
     owner = models.ForeignKey("ksf.StaffMember", on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=evidence_path, storage=private_storage, blank=True)
+    file = models.FileField(upload_to=evidence_path, storage=get_private_storage, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)

@@ -17,6 +17,16 @@ def s(db):
     return person_in_post(datetime.date.today(), months_in_post=8, months_allowed=6)
 
 
+def ask_manager(client, s) -> Attainment:
+    """The person asks their manager to sign off the required competency, via the form."""
+    login(client, s.person.user)
+    client.post(
+        reverse("development:competency", args=[s.competency.pk]),
+        {"value": s.value("Competent").pk, "assessor": s.manager.pk},
+    )
+    return Attainment.objects.get()
+
+
 def test_my_development_shows_each_requirement_with_status_and_counts(client, s):
     login(client, s.person.user)
     response = client.get(reverse("development:mine"), follow=True)
@@ -66,12 +76,7 @@ def test_choosing_oneself_as_assessor_is_refused_and_nothing_saved(client, s):
 
 
 def test_assessor_verifies_from_their_queue_and_the_status_turns_green(client, s):
-    login(client, s.person.user)
-    client.post(
-        reverse("development:competency", args=[s.competency.pk]),
-        {"value": s.value("Competent").pk, "assessor": s.manager.pk},
-    )
-    attainment = Attainment.objects.get()
+    attainment = ask_manager(client, s)
     client.logout()
     login(client, s.manager.user)
     queue = client.get(reverse("development:signoff_list")).content.decode()
@@ -90,12 +95,7 @@ def test_assessor_verifies_from_their_queue_and_the_status_turns_green(client, s
 
 
 def test_declining_without_a_comment_is_refused(client, s):
-    login(client, s.person.user)
-    client.post(
-        reverse("development:competency", args=[s.competency.pk]),
-        {"value": s.value("Competent").pk, "assessor": s.manager.pk},
-    )
-    attainment = Attainment.objects.get()
+    attainment = ask_manager(client, s)
     client.logout()
     login(client, s.manager.user)
     response = client.post(
@@ -107,12 +107,7 @@ def test_declining_without_a_comment_is_refused(client, s):
 
 
 def test_someone_not_asked_cannot_see_or_decide_the_request(client, s):
-    login(client, s.person.user)
-    client.post(
-        reverse("development:competency", args=[s.competency.pk]),
-        {"value": s.value("Competent").pk, "assessor": s.manager.pk},
-    )
-    attainment = Attainment.objects.get()
+    attainment = ask_manager(client, s)
     other = staff_with_login()
     client.logout()
     login(client, other.user)
