@@ -117,7 +117,7 @@ def decide(
     """The named assessor verifies or declines. Anyone else is refused."""
     today = today or timezone.localdate()
     attainment = (
-        Attainment.objects.select_for_update()
+        Attainment.objects.select_for_update(of=("self",))
         .select_related("assessor", "staff", "competency__framework", "value")
         .get(pk=attainment.pk)
     )
