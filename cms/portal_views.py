@@ -1,14 +1,14 @@
 """Portal pages that draw on several apps: a post's requirements, a team's development."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from competencies.selectors import requirements_for_post
 from competencies.team import people_overview
 from ksf import selectors as ksf_selectors
-from ksf.models import Post, PostAssignment, StaffMember, Team
-from ksf.permissions import team_policy
+from ksf.access import team_or_404
+from ksf.models import Post, PostAssignment, StaffMember
 
 
 @login_required
@@ -31,11 +31,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_development(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's development at a glance: one row per member, one click to each person."""
-    team = Team.objects.select_related("service", "site", "lead").filter(pk=pk).first()
-    if team is None or not team_policy.user_has_permission_for_instance(
-        request.user, "view_workforce", team
-    ):
-        raise Http404("No such team")
+    team = team_or_404(request.user, pk)
     members = StaffMember.objects.filter(
         assignments__in=PostAssignment.objects.current().filter(team=team)
     ).distinct()

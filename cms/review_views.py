@@ -5,6 +5,7 @@ Who may do what: the person and the reviewer take part; whoever may view the per
 for a page that is not theirs to use (e.g. the reviewer on the person's self-assessment).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from competencies.models import CPDEntry
 from ksf import review_selectors as selectors
 from ksf import review_services as services
 from ksf.access import can_manage, person_or_404
+from ksf.forms import add_validation_errors
 from ksf.models import DevelopmentReview, PDPObjective, Post, StaffMember
 from ksf.selectors import current_assignments, staff_for_user
 
@@ -94,19 +96,36 @@ def _locked(request: HttpRequest, review: DevelopmentReview):
     return _detail(review)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _saved(request: HttpRequest, saved: services.Saved) -> None:
     if saved.cleared:
         messages.warning(request, saved.message)
     else:
         messages.success(request, saved.message)
+
+
+def _attempt(
+    request: HttpRequest,
+    review: DevelopmentReview,
+    form,
+    save: Callable[[], services.Saved],
+    then: HttpResponse,
+) -> HttpResponse | None:
+    """Run a save; on success say so and return ``then``, else put the refusal on the form.
+
+    None means: show the form again (with the user's input and the reason it was refused).
+    """
+    try:
+        saved = save()
+    except services.ReviewLocked:
+        return _locked(request, review)
+    except services.ReviewChanged as error:
+        _refused_as_changed(form, review, error)
+    except ValidationError as error:
+        add_validation_errors(form, error)
+    else:
+        _saved(request, saved)
+        return then
+    return None
 
 
 def _refused_as_changed(form, review: DevelopmentReview, error: services.ReviewChanged) -> None:
@@ -166,7 +185,7 @@ def review_start(request: HttpRequest, staff_number: str) -> HttpResponse:
                 meeting_date=form.cleaned_data["meeting_date"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -216,23 +235,21 @@ def _assessment(request: HttpRequest, pk: int, *, as_person: bool) -> HttpRespon
     form = forms.AssessmentForm(request.POST or None, review=review, as_person=as_person)
     if request.method == "POST" and form.is_valid():
         save = services.save_self_assessment if as_person else services.save_reviewer_assessment
-        try:
-            saved = save(
+        done = _attempt(
+            request,
+            review,
+            form,
+            lambda: save(
                 review,
                 request.user,
                 version=form.cleaned_data["version"],
                 summary=form.cleaned_data["summary"],
                 dimensions=form.dimensions_data(),
-            )
-        except services.ReviewLocked:
-            return _locked(request, review)
-        except services.ReviewChanged as error:
-            _refused_as_changed(form, review, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            _saved(request, saved)
-            return _detail(review)
+            ),
+            _detail(review),
+        )
+        if done is not None:
+            return done
     cpd = cpd_by_dimension(review)
     return render(
         request,
@@ -278,8 +295,11 @@ def review_gateway(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GatewayForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = services.record_gateway(
+        done = _attempt(
+            request,
+            review,
+            form,
+            lambda: services.record_gateway(
                 review,
                 request.user,
                 version=data["version"],
@@ -289,16 +309,11 @@ def review_gateway(request: HttpRequest, pk: int) -> HttpResponse:
                 unmet=data["gateway_unmet"],
                 action_plan=data["gateway_action_plan"],
                 review_date=data["gateway_review_date"],
-            )
-        except services.ReviewLocked:
-            return _locked(request, review)
-        except services.ReviewChanged as error:
-            _refused_as_changed(form, review, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            _saved(request, saved)
-            return _detail(review)
+            ),
+            _detail(review),
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "cms/reviews/gateway.html",
@@ -339,19 +354,17 @@ def _objective_page(
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            _, saved = services.save_objective(
+        done = _attempt(
+            request,
+            review,
+            form,
+            lambda: services.save_objective(
                 review, request.user, version=version, data=data, objective=objective
-            )
-        except services.ReviewLocked:
-            return _locked(request, review)
-        except services.ReviewChanged as error:
-            _refused_as_changed(form, review, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            _saved(request, saved)
-            return redirect(reverse("reviews:detail", kwargs={"pk": review.pk}) + "#pdp")
+            )[1],
+            redirect(reverse("reviews:detail", kwargs={"pk": review.pk}) + "#pdp"),
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "cms/reviews/objective_form.html",
@@ -395,7 +408,7 @@ def objective_edit(request: HttpRequest, pk: int, objective_id: int) -> HttpResp
         except services.ReviewChanged as error:
             _refused_as_changed(form, review, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -454,7 +467,7 @@ def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
             return _detail(review)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             if signed.is_signed:
                 messages.success(request, "You have signed. The review is complete and locked.")
@@ -494,7 +507,7 @@ def review_notes(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_addendum(review, request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         except PermissionDenied as error:
             raise Http404("No such review") from error
         else:

@@ -17,20 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 
 from competencies.models import Attainment, PostRequirement, ScaleValue
-from ksf.models import (
-    DevelopmentReview,
-    OutlineEntry,
-    PostAssignment,
-    ReviewDimension,
-    StaffMember,
-)
+from ksf.models import OutlineEntry, PostAssignment, StaffMember
+from ksf.review_selectors import REVIEW_INTERVAL_MONTHS, add_months, review_facts
 
 EXPIRY_WARNING_DAYS = 90
-REVIEW_VALID_MONTHS = 12
 FOUNDATION_MONTHS = 12
 
 
@@ -117,7 +110,7 @@ def development_statuses(
     outlines = defaultdict(list)
     for entry in OutlineEntry.objects.filter(post_id__in=post_ids).select_related("dimension"):
         outlines[entry.post_id].append(entry)
-    assessed, foundation_passed, last_signed = _review_facts(ids)
+    facts = review_facts(ids)
 
     requirements = defaultdict(list)
     for req in PostRequirement.objects.filter(post_id__in=post_ids).select_related(
@@ -136,9 +129,9 @@ def development_statuses(
                 _ksf_row(
                     a,
                     entry,
-                    assessed.get(a.staff_id, {}),
-                    (a.staff_id, a.post_id) in foundation_passed,
-                    last_signed.get(a.staff_id),
+                    facts.assessed.get(a.staff_id, {}),
+                    (a.staff_id, a.post_id) in facts.foundation_passed,
+                    facts.last_signed.get(a.staff_id),
                     today,
                 )
             )
@@ -153,45 +146,6 @@ def development_statuses(
     for status in result.values():
         status.rows.sort(key=lambda r: (r.kind != "ksf", order[r.rag], r.due or today, r.code))
     return result
-
-
-def _review_facts(staff_ids: list[int]):
-    """Levels from each person's latest signed review, foundation passes, last signing dates."""
-    signed = (
-        DevelopmentReview.objects.filter(
-            staff_id__in=staff_ids,
-            staff_signed_at__isnull=False,
-            reviewer_signed_at__isnull=False,
-        )
-        .order_by("staff_id", "-reviewer_signed_at", "-pk")
-        .values(
-            "pk",
-            "staff_id",
-            "post_id",
-            "staff_signed_at",
-            "reviewer_signed_at",
-            "gateway",
-            "gateway_outcome",
-        )
-    )
-    latest: dict[int, int] = {}
-    last_signed: dict[int, datetime.date] = {}
-    foundation_passed: set[tuple[int, int]] = set()
-    for r in signed:
-        signed_on = max(r["staff_signed_at"], r["reviewer_signed_at"]).date()
-        if r["staff_id"] not in latest:
-            latest[r["staff_id"]] = r["pk"]
-            last_signed[r["staff_id"]] = signed_on
-        if r["gateway"] == "foundation" and r["gateway_outcome"] == "pass":
-            foundation_passed.add((r["staff_id"], r["post_id"]))
-    assessed: dict[int, dict[int, tuple[int, datetime.date]]] = defaultdict(dict)
-    review_owner = {pk: staff for staff, pk in latest.items()}
-    for d in ReviewDimension.objects.filter(
-        review_id__in=latest.values(), reviewer_level__isnull=False
-    ).values("review_id", "dimension_id", "reviewer_level"):
-        staff = review_owner[d["review_id"]]
-        assessed[staff][d["dimension_id"]] = (d["reviewer_level"], last_signed[staff])
-    return assessed, foundation_passed, last_signed
 
 
 def _first_proficient(framework_ids: set[int]) -> dict[int, ScaleValue]:
@@ -221,9 +175,9 @@ def _ksf_row(a, entry, assessed, passed_foundation, last_signed, today) -> Requi
     gateway = "second" if passed_foundation else "foundation"
     target = entry.second_level if passed_foundation else entry.foundation_level
     if last_signed:
-        due = last_signed + relativedelta(months=REVIEW_VALID_MONTHS)
+        due = add_months(last_signed, REVIEW_INTERVAL_MONTHS)
     else:
-        due = a.start_date + relativedelta(months=FOUNDATION_MONTHS)
+        due = add_months(a.start_date, FOUNDATION_MONTHS)
     row = RequirementStatus(
         kind="ksf",
         code=entry.dimension.code,
@@ -241,7 +195,7 @@ def _ksf_row(a, entry, assessed, passed_foundation, last_signed, today) -> Requi
     if level is not None:
         row.held = f"Level {level}"
         row.verified_on = signed_on
-        row.expires_on = signed_on + relativedelta(months=REVIEW_VALID_MONTHS)
+        row.expires_on = add_months(signed_on, REVIEW_INTERVAL_MONTHS)
     if level is not None and level >= target:
         if row.expires_on < today:
             row.rag, row.state = Rag.RED, "Review overdue"
@@ -264,7 +218,7 @@ def _ksf_row(a, entry, assessed, passed_foundation, last_signed, today) -> Requi
 
 
 def _competency_row(a, req, required, claims, today) -> RequirementStatus:
-    due = a.start_date + relativedelta(months=req.months_allowed)
+    due = add_months(a.start_date, req.months_allowed)
     need = required.sort_order if required else 0
     row = RequirementStatus(
         kind="competency",

@@ -12,6 +12,7 @@ from competencies.development import development_status
 from competencies.models import Attainment, PostRequirement
 from competencies.signoff_forms import ClaimForm, DecisionForm
 from ksf import access
+from ksf.forms import add_validation_errors
 from ksf.selectors import current_assignments
 
 
@@ -62,7 +63,7 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
                 assessor=form.cleaned_data["assessor"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             assessor = form.cleaned_data["assessor"]
             messages.success(
@@ -145,7 +146,7 @@ def signoff_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -170,13 +171,3 @@ def _line_manager(person):
         if a.line_manager_id:
             return a.line_manager_id
     return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

@@ -6,7 +6,7 @@ so only they see it. Everyone else gets 404, so a record's existence does not le
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
@@ -16,8 +16,7 @@ from exports.forms import MAX_ACTIVITIES, MIN_ACTIVITIES, HCPCProfileForm, count
 from exports.plan import build_plan, build_team_plans
 from exports.workbooks import XLSX_CONTENT_TYPE, plan_workbook, team_workbook
 from ksf import access
-from ksf.models import Team
-from ksf.permissions import team_policy
+from ksf.access import team_or_404
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -46,11 +45,7 @@ def plan_xlsx(request: HttpRequest, staff_number: str) -> HttpResponse:
 
 @login_required
 def team_plans_xlsx(request: HttpRequest, team_pk: int) -> HttpResponse:
-    team = Team.objects.filter(pk=team_pk).first()
-    if team is None or not team_policy.user_has_permission_for_instance(
-        request.user, "view_workforce", team
-    ):
-        raise Http404("No such team")
+    team = team_or_404(request.user, team_pk)
     plans = build_team_plans(team)
     return _xlsx(team_workbook(plans), plans.filename)
 

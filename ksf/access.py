@@ -6,8 +6,8 @@ Not found and not allowed both answer 404, so a record's existence does not leak
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 
-from ksf.models import StaffMember
-from ksf.permissions import staff_policy
+from ksf.models import StaffMember, Team
+from ksf.permissions import staff_policy, team_policy
 
 
 def can_view(user: User | AnonymousUser, person: StaffMember) -> bool:
@@ -49,3 +49,13 @@ def own_record_or_404(user: User | AnonymousUser) -> StaffMember:
     if person is None:
         raise Http404("Your login is not linked to a staff record")
     return person
+
+
+def team_or_404(user: User | AnonymousUser, pk: int) -> Team:
+    """The team, if ``user`` may see its workforce (team and service leads, administrators)."""
+    team = Team.objects.select_related("service", "site", "lead").filter(pk=pk).first()
+    if team is None or not team_policy.user_has_permission_for_instance(
+        user, "view_workforce", team
+    ):
+        raise Http404("No such team")
+    return team

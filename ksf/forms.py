@@ -1,6 +1,7 @@
 """NHS.UK frontend form rendering shared by every app's portal forms."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
@@ -36,3 +37,12 @@ class NHSFormMixin:
                 widget.attrs["class"] += " nhsuk-input--error"
                 described = widget.attrs.get("aria-describedby", "")
                 widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+
+
+def add_validation_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

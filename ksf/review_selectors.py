@@ -5,10 +5,10 @@ date is the later of the two signatures, in local time, because that is the day 
 agreement was complete.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -35,10 +35,7 @@ OPEN = Q(staff_signed_at__isnull=True) | Q(reviewer_signed_at__isnull=True)
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later (or earlier); 29 Feb and 31sts fall back to month end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last))
+    return day + relativedelta(months=months)
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -148,18 +145,48 @@ def next_review_due(
     return found[person.pk].due if person.pk in found else None
 
 
+@dataclass
+class ReviewFacts:
+    """What signed reviews say about many people at once (for red/amber/green status)."""
+
+    assessed: dict[int, dict[int, tuple[int, datetime.date]]]  # staff -> dimension -> level
+    foundation_passed: set[tuple[int, int]]  # (staff id, post id)
+    last_signed: dict[int, datetime.date]  # staff id -> signing date of their latest review
+
+
+def review_facts(staff_ids: list[int]) -> ReviewFacts:
+    """Latest signed levels, foundation passes and signing dates, in two queries."""
+    latest: dict[int, int] = {}
+    last_signed: dict[int, datetime.date] = {}
+    passed: set[tuple[int, int]] = set()
+    rows = (
+        _signed_reviews()
+        .filter(staff_id__in=staff_ids)
+        .order_by("staff_id", "-signed", "-pk")
+        .values_list("pk", "staff_id", "post_id", "signed", "gateway", "gateway_outcome")
+    )
+    for pk, staff_id, post_id, signed, gateway, outcome in rows:
+        if staff_id not in latest:
+            latest[staff_id] = pk
+            last_signed[staff_id] = timezone.localdate(signed)
+        if (gateway, outcome) == (
+            DevelopmentReview.Gateway.FOUNDATION,
+            DevelopmentReview.Outcome.PASS,
+        ):
+            passed.add((staff_id, post_id))
+    owner = {pk: staff_id for staff_id, pk in latest.items()}
+    assessed: dict[int, dict[int, tuple[int, datetime.date]]] = {}
+    for review_id, dimension_id, level in ReviewDimension.objects.filter(
+        review_id__in=owner, reviewer_level__isnull=False
+    ).values_list("review_id", "dimension_id", "reviewer_level"):
+        staff_id = owner[review_id]
+        assessed.setdefault(staff_id, {})[dimension_id] = (level, last_signed[staff_id])
+    return ReviewFacts(assessed=assessed, foundation_passed=passed, last_signed=last_signed)
+
+
 def assessed_levels(person: StaffMember) -> dict[int, tuple[int, datetime.date]]:
     """Dimension id -> (level the reviewer agreed, date signed), from the latest signed review."""
-    review = latest_signed_review(person)
-    if review is None:
-        return {}
-    signed_on = signing_date(review)
-    return {
-        dimension_id: (level, signed_on)
-        for dimension_id, level in review.dimensions.filter(
-            reviewer_level__isnull=False
-        ).values_list("dimension_id", "reviewer_level")
-    }
+    return review_facts([person.pk]).assessed.get(person.pk, {})
 
 
 def foundation_passed(person: StaffMember, post: Post) -> bool:

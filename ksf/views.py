@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ksf import notifications, selectors
-from ksf.models import StaffMember, Team
-from ksf.permissions import staff_policy, team_policy
+from ksf.access import can_manage, is_self, person_or_404, team_or_404
 
 
 @login_required
@@ -24,12 +23,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, staff_number: str) -> HttpResponse:
-    person = StaffMember.objects.filter(staff_number=staff_number).first()
-    # Not found and not allowed look the same, so a record's existence does not leak.
-    if person is None or not staff_policy.user_has_permission_for_instance(
-        request.user, "view_portfolio", person
-    ):
-        raise Http404("No such person")
+    person = person_or_404(request.user, staff_number)
     return render(
         request,
         "ksf/person_detail.html",
@@ -37,10 +31,8 @@ def person_detail(request: HttpRequest, staff_number: str) -> HttpResponse:
             "person": person,
             "assignments": selectors.current_assignments(person),
             "history": person.assignments.select_related("post", "team").order_by("-start_date"),
-            "is_self": person.user_id == request.user.pk,
-            "can_manage": staff_policy.user_has_permission_for_instance(
-                request.user, "manage_portfolio", person
-            ),
+            "is_self": is_self(request.user, person),
+            "can_manage": can_manage(request.user, person),
         },
     )
 
@@ -53,11 +45,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = Team.objects.select_related("service", "site", "lead").filter(pk=pk).first()
-    if team is None or not team_policy.user_has_permission_for_instance(
-        request.user, "view_workforce", team
-    ):
-        raise Http404("No such team")
+    team = team_or_404(request.user, pk)
     members = selectors.team_members(team)
     visible = set(selectors.people_visible_to(request.user).values_list("pk", flat=True))
     return render(

@@ -6,25 +6,16 @@ PostgreSQL when DATABASE_URL is set).
 """
 
 import argparse
-import os
 import time
+
+from tests.benchmarks import in_test_database
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--staff", type=int, default=5000)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
-    import django
-
-    django.setup()
-    from django.test.utils import setup_databases, teardown_databases
-
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        run(args.staff)
-    finally:
-        teardown_databases(old, verbosity=0)
+    in_test_database(lambda: run(args.staff))
 
 
 def run(staff: int) -> None:

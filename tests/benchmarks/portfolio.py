@@ -7,25 +7,16 @@ query counts. Asserts nothing.
 """
 
 import argparse
-import os
 import time
+
+from tests.benchmarks import in_test_database
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--team", type=int, default=60)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
-    import django
-
-    django.setup()
-    from django.test.utils import setup_databases, teardown_databases
-
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        run(args.team)
-    finally:
-        teardown_databases(old, verbosity=0)
+    in_test_database(lambda: run(args.team))
 
 
 def timed(label: str, func, repeat: int = 3):
