@@ -2,8 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from ksf.notifications import unread_for
 from ksf.roles import Role, roles_for
+from ksf.selectors import unread_for
 
 
 def portal(request: HttpRequest) -> dict:

@@ -17,7 +17,7 @@ from wagtailnhsukfrontend.blocks import (
     WarningCalloutBlock,
 )
 
-from cms.dashboard import dashboard_for
+from cms.portal.dashboard import dashboard_for
 
 
 class HomePage(Page):
@@ -70,8 +70,8 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
 
     @route(r"^$")
     def index(self, request):
+        from competencies.frameworks.selectors import published_frameworks
         from competencies.models import Competency
-        from competencies.selectors import published_frameworks
 
         query = request.GET.get("q", "").strip()
         matches = []
@@ -96,7 +96,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
 
     @path("<str:idnumber>/")
     def framework(self, request, idnumber):
-        from competencies.selectors import tree
+        from competencies.frameworks.selectors import tree
 
         framework = self._framework(request, idnumber)
         guide = (
@@ -114,7 +114,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
     @path("<str:idnumber>/<str:code>/")
     def competency(self, request, idnumber, code):
         from competencies.models import Competency
-        from competencies.selectors import posts_requiring
+        from competencies.requirements.selectors import posts_requiring
 
         framework = self._framework(request, idnumber)
         competency = (

@@ -5,17 +5,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import portal_views
-from cms import views as cms_views
+from cms.portal import accounts
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", cms_views.PortalLoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        cms_views.PortalPasswordResetView.as_view(),
+        accounts.PortalPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -25,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        cms_views.PortalPasswordResetConfirmView.as_view(),
+        accounts.PortalPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -33,19 +32,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("healthz", cms_views.health, name="health"),
-    path("portal/posts/<int:pk>/", portal_views.post_detail, name="post_detail"),
-    path(
-        "portal/teams/<int:pk>/development/",
-        portal_views.team_development,
-        name="team_development",
-    ),
-    path("portal/", include("ksf.urls")),
-    path("portal/", include("competencies.development_urls")),
-    path("portal/", include("competencies.cpd_urls")),
-    path("portal/", include("cms.review_urls")),
-    path("portal/", include("exports.urls")),
-    path("ims/case/v1p1/", include("competencies.api_urls")),
+    path("healthz", accounts.health, name="health"),
+    path("portal/", include("cms.portal.urls")),
+    path("ims/case/v1p1/", include("competencies.interchange.api_urls")),
 ]
 
 if settings.DEBUG:

@@ -2,7 +2,7 @@
 
 from wagtail.actions.create import CreateAction
 
-from competencies.permissions import grant_framework
+from competencies.frameworks.services import grant_framework
 
 
 class FrameworkCreateAction(CreateAction):

@@ -7,16 +7,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from competencies import selectors, services
 from competencies.admin_forms import (
     CompetencyForm,
     HandOverForm,
     ImportFrameworkForm,
     NewVersionForm,
 )
+from competencies.frameworks import selectors as frameworks_selectors
+from competencies.frameworks import services as frameworks_services
+from competencies.frameworks.policies import framework_policy
+from competencies.frameworks.services import hand_over
 from competencies.interchange.detect import export_framework, import_framework
 from competencies.models import Competency, Framework
-from competencies.permissions import framework_policy, hand_over
+from competencies.requirements import selectors as requirements_selectors
+from competencies.requirements import services as requirements_services
 from ksf.imports.tabular import ImportFailed
 
 
@@ -59,10 +63,10 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
             node = get_object_or_404(Competency, pk=request.POST["node"], framework=framework)
         try:
             if action in ("up", "down", "indent", "outdent") and node:
-                services.move(node, action, user=request.user)
+                frameworks_services.move(node, action, user=request.user)
                 return redirect(f"{request.path}#c{node.pk}")
             if action == "delete" and node:
-                services.delete_competency(node, user=request.user)
+                frameworks_services.delete_competency(node, user=request.user)
                 messages.success(request, f"Deleted {node}.")
                 return redirect(request.path)
             if action in ("add", "save"):
@@ -70,7 +74,7 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
                 if form.is_valid():
                     if node is None:
                         data = form.cleaned_data
-                        node = services.add_competency(
+                        node = frameworks_services.add_competency(
                             framework=framework,
                             parent=data["parent"],
                             idnumber=data["idnumber"],
@@ -81,7 +85,7 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                         messages.success(request, f"Added {node}.")
                     else:
-                        services.save_competency(form, user=request.user)
+                        frameworks_services.save_competency(form, user=request.user)
                         messages.success(request, f"Saved {node}.")
                     return redirect(f"{request.path}#c{node.pk}")
                 editing = node
@@ -99,8 +103,10 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
         "competencies/admin/tree.html",
         {
             "framework": framework,
-            "nodes": _labelled(framework, selectors.tree(framework)),
-            "left_behind": selectors.requirements_left_behind(framework) if framework.live else [],
+            "nodes": _labelled(framework, frameworks_selectors.tree(framework)),
+            "left_behind": requirements_selectors.requirements_left_behind(framework)
+            if framework.live
+            else [],
             "form": form,
             "editing": editing,
             "page_title": f"Competencies of {framework}",
@@ -116,13 +122,13 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     form = NewVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.start_new_version(
+            new = frameworks_services.start_new_version(
                 framework, version=form.cleaned_data["version"], user=request.user
             )
         except (ValidationError, ImportFailed) as error:
             form.add_error("version", str(getattr(error, "messages", [error])[0]))
         else:
-            from competencies.permissions import grant_framework
+            from competencies.frameworks.services import grant_framework
 
             grant_framework(new, request.user)
             messages.success(request, f"Started {new} as a draft copy of {framework}.")
@@ -213,7 +219,7 @@ def assign_requirements_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.assign_requirements(
+            result = requirements_services.assign_requirements(
                 posts=data["posts"],
                 competencies=data["competencies"],
                 mandatory=data["mandatory"],
@@ -247,7 +253,7 @@ def copy_requirements_view(request: HttpRequest) -> HttpResponse:
     form = CopyRequirementsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.copy_requirements(
+            result = requirements_services.copy_requirements(
                 source=form.cleaned_data["source"],
                 target=form.cleaned_data["target"],
                 user=request.user,

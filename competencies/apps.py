@@ -9,7 +9,7 @@ class CompetenciesConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.permissions import register_permission_policy
 
+        from competencies.frameworks.policies import framework_policy
         from competencies.models import Framework
-        from competencies.permissions import framework_policy
 
         register_permission_policy(Framework, framework_policy)

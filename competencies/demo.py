@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from competencies.frameworks.shipped import load_shipped_frameworks
 from competencies.models import (
     Attainment,
     Competency,
@@ -16,7 +17,6 @@ from competencies.models import (
     Framework,
     PostRequirement,
 )
-from competencies.shipped import load_shipped_frameworks
 from ksf.models import (
     DevelopmentReview,
     KSFDimension,
@@ -26,7 +26,7 @@ from ksf.models import (
     ReviewDimension,
     StaffMember,
 )
-from ksf.notifications import notify
+from ksf.services import notify
 
 # (post title contains, framework idnumber, competency idnumbers or None for all leaves,
 #  mandatory, months allowed)
@@ -47,7 +47,7 @@ def add_demo_requirements() -> int:
     # The practice-education lead looks after the local ultrasound scope.
     from django.contrib.auth.models import User
 
-    from competencies.permissions import grant_framework
+    from competencies.frameworks.services import grant_framework
 
     educator = User.objects.filter(username="educator").first()
     if educator is not None:

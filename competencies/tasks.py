@@ -11,7 +11,7 @@ REMINDER_HOUR = 7
 @task()
 def daily_expiry_reminders() -> int:
     """Send today's reminders, then queue tomorrow's run: a periodic task on the worker."""
-    from competencies.reminders import send_expiry_reminders
+    from competencies.portfolio.reminders import send_expiry_reminders
 
     sent = send_expiry_reminders()
     schedule_daily_reminders()

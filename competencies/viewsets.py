@@ -8,8 +8,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from competencies.admin_forms import FrameworkForm
+from competencies.frameworks.policies import framework_policy
 from competencies.models import Framework, PostRequirement
-from competencies.permissions import framework_policy
 
 
 class FrameworkIndexView(IndexView):

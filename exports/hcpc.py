@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from competencies import cpd
 from competencies.models import CPDEntry
+from competencies.portfolio import selectors as portfolio_selectors
 from exports.plan import CPDLine, EvidenceLine, cpd_lines, format_hours
 from ksf.models import StaffMember
 
@@ -38,7 +38,9 @@ REFLECTION_FIELDS = [
 def profile_entries(person: StaffMember, today: datetime.date | None = None):
     """The activities a profile may draw on: the person's CPD of the last two years."""
     today = today or timezone.localdate()
-    return cpd.cpd_entries(person, cpd.audit_window_start(today), today)
+    return portfolio_selectors.cpd_entries(
+        person, portfolio_selectors.audit_window_start(today), today
+    )
 
 
 @dataclass
@@ -123,7 +125,7 @@ def build_profile(
 ) -> HCPCProfile:
     """The profile for ``person`` with their summary and the ``chosen`` activities written up."""
     today = today or timezone.localdate()
-    start = cpd.audit_window_start(today)
+    start = portfolio_selectors.audit_window_start(today)
     activities = sorted(cpd_lines(person, start, today), key=lambda a: (a.date, a.pk))
     chosen_ids = {c.pk for c in chosen}
     evidence: dict[int, EvidenceItem] = {}

@@ -17,11 +17,15 @@ from django.db.models import Prefetch, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from competencies import cpd
-from competencies.development import DevelopmentStatus, RequirementStatus, development_statuses
+from competencies.development.engine import (
+    DevelopmentStatus,
+    RequirementStatus,
+    development_statuses,
+)
 from competencies.models import CPDEntry, Evidence
+from competencies.portfolio import selectors as portfolio_selectors
 from ksf.models import DevelopmentReview, PDPObjective, PostAssignment, StaffMember, Team
-from ksf.review_selectors import reviews_due
+from ksf.reviews.selectors import reviews_due
 
 CPD_TEAM_MONTHS = 12
 
@@ -280,7 +284,7 @@ def _cpd_line(entry: CPDEntry) -> CPDLine:
 
 def cpd_lines(person: StaffMember, start: datetime.date, end: datetime.date) -> list[CPDLine]:
     """The person's CPD activities dated ``start``..``end``, newest first, with their evidence."""
-    entries = cpd.cpd_entries(person, start, end).prefetch_related(
+    entries = portfolio_selectors.cpd_entries(person, start, end).prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("title", "pk"))
     )
     return [_cpd_line(e) for e in entries]
@@ -302,7 +306,7 @@ def build_plan(person: StaffMember, today: datetime.date | None = None) -> Devel
     due = reviews_due(StaffMember.objects.filter(pk=person.pk), today).get(person.pk)
     pdp = latest_pdp_reviews([person.pk]).get(person.pk)
     objectives = objectives_for([pdp.review_id]).get(pdp.review_id, []) if pdp else []
-    start = cpd.audit_window_start(today)
+    start = portfolio_selectors.audit_window_start(today)
     lines = cpd_lines(person, start, today)
     by_type = [
         TypeHours(
@@ -311,7 +315,9 @@ def build_plan(person: StaffMember, today: datetime.date | None = None) -> Devel
             hours=row["hours"],
             entries=row["entries"],
         )
-        for row in cpd.hours_per_type(cpd.cpd_entries(person, start, today))
+        for row in portfolio_selectors.hours_per_type(
+            portfolio_selectors.cpd_entries(person, start, today)
+        )
     ]
     return DevelopmentPlan(
         person=person,

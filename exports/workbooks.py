@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from competencies.development import RequirementStatus
+from competencies.development.engine import RequirementStatus
 from exports.plan import DevelopmentPlan, TeamPlans
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 
 from ksf.models import StaffMember, Team
-from ksf.permissions import staff_policy, team_policy
+from ksf.policies import staff_policy, team_policy
 
 
 def can_view(user: User | AnonymousUser, person: StaffMember) -> bool:

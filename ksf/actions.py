@@ -5,11 +5,7 @@ from wagtail.actions.delete import DeleteAction
 from wagtail.actions.edit import EditAction
 
 from ksf import audit
-from ksf.permissions import (
-    sync_structure_permissions,
-    sync_team_lead_grants,
-    sync_team_permissions,
-)
+from ksf.grants import sync_structure_permissions, sync_team_lead_grants, sync_team_permissions
 
 
 def _resync(instance) -> None:

@@ -10,7 +10,7 @@ class KsfConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from ksf.models import StaffMember, Team
-        from ksf.permissions import staff_policy, team_policy
+        from ksf.policies import staff_policy, team_policy
 
         register_permission_policy(StaffMember, staff_policy)
         register_permission_policy(Team, team_policy)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from ksf.grants import sync_structure_permissions
 from ksf.models import (
     CareSite,
     KSFDimension,
@@ -23,7 +24,6 @@ from ksf.models import (
     StaffMember,
     Team,
 )
-from ksf.permissions import sync_structure_permissions
 from ksf.roles import ROLE_GROUPS, Role
 
 DEMO_PASSWORD = "demo-ksf-2026"  # noqa: S105 - printed for the demo only

@@ -7,13 +7,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from ksf.models import (
     KSFDimension,
+    Notification,
     OutlineEntry,
     Post,
     PostAssignment,
     StaffMember,
     Team,
 )
-from ksf.permissions import staff_policy, team_policy
+from ksf.policies import staff_policy, team_policy
+
+
+def unread_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
 def staff_for_user(user: User | AnonymousUser) -> StaffMember | None:

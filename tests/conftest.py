@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
+from ksf.grants import sync_structure_permissions
 from ksf.models import Post, StaffMember, Team
-from ksf.permissions import sync_structure_permissions
 from ksf.roles import Role
 from tests.factories import (
     PASSWORD,
@@ -89,8 +89,8 @@ def world(db) -> World:
 
 def educator_framework(owner: User, idnumber: str = "EDU-FW"):
     """A small draft framework owned by ``owner``: a domain with two competencies."""
+    from competencies.frameworks.services import grant_framework
     from competencies.interchange.tree import CompetencyData, FrameworkData, save_framework
-    from competencies.permissions import grant_framework
 
     data = FrameworkData(
         idnumber=idnumber,

@@ -156,4 +156,4 @@ LOGGING = {
 }
 
 # Frameworks are published only by approving them in the moderation workflow.
-WAGTAIL_FINISH_WORKFLOW_ACTION = "competencies.workflows.publish_approved"
+WAGTAIL_FINISH_WORKFLOW_ACTION = "competencies.frameworks.workflows.publish_approved"

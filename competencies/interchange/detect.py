@@ -36,7 +36,7 @@ def import_framework(
         raise ImportFailed(filename, [RowError(None, None, f"Unknown format '{fmt}'.")])
     framework = save_framework(parsed, filename=filename, user=user)
     if user is not None:
-        from competencies.permissions import grant_framework
+        from competencies.frameworks.services import grant_framework
 
         grant_framework(framework, user)
     return framework

@@ -265,7 +265,7 @@ def framework_to_data(framework: Framework) -> FrameworkData:
         .prefetch_related("cross_references__framework")
         .order_by("depth", "parent_id", "sort_order", "pk")
     )
-    ordered = _tree_order(items)
+    ordered = tree_order(items)
     comps = []
     external: list[tuple[str, uuid.UUID]] = []
     for c in ordered:
@@ -316,7 +316,7 @@ def framework_header(framework: Framework) -> FrameworkData:
     )
 
 
-def _tree_order(items: list[Competency]) -> list[Competency]:
+def tree_order(items: list[Competency]) -> list[Competency]:
     """Parents before children, siblings by sort order (depth-first, as people read a tree)."""
     children: dict[int | None, list[Competency]] = {}
     for c in items:

@@ -100,7 +100,7 @@ class Framework(
         return "competencies/framework_preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from competencies.selectors import tree
+        from competencies.frameworks.selectors import tree
 
         context = super().get_preview_context(request, mode_name)
         context["framework"] = self
@@ -110,7 +110,7 @@ class Framework(
     def publish(self, revision, *args, **kwargs):
         """Every way of publishing (approval, admin, command) carries requirements forward."""
         result = super().publish(revision, *args, **kwargs)
-        from competencies.services import move_requirements_to
+        from competencies.requirements.services import move_requirements_to
 
         move_requirements_to(type(self).objects.get(pk=self.pk))
         return result

@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from ksf import audit
+from ksf.grants import sync_structure_permissions
 from ksf.imports.tabular import ImportFailed, RowError, read_table
 from ksf.models import (
     Post,
@@ -26,7 +27,6 @@ from ksf.models import (
     Team,
     normalise_band,
 )
-from ksf.permissions import sync_structure_permissions
 from ksf.roles import ROLE_GROUPS, Role
 
 REQUIRED = [

@@ -23,9 +23,9 @@ def run(staff: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from ksf.grants import sync_structure_permissions
     from ksf.imports.staff import import_staff
     from ksf.models import CareSite, Organisation, Service, StaffMember, Team
-    from ksf.permissions import sync_structure_permissions
 
     org = Organisation.objects.create(name="Bench board", code="BENCH")
     site = CareSite.objects.create(organisation=org, name="Site", code="S")

@@ -42,12 +42,12 @@ def run(team_size: int) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from competencies.development import development_statuses
+    from competencies.development.engine import development_statuses
     from competencies.models import Attainment, PostRequirement
     from exports.plan import build_plan, build_team_plans
     from exports.workbooks import plan_workbook, team_workbook
+    from ksf.grants import sync_structure_permissions
     from ksf.models import PostAssignment, StaffMember
-    from ksf.permissions import sync_structure_permissions
 
     call_command("ensure_platform_data", verbosity=0)
     call_command("seed_demo", verbosity=0)

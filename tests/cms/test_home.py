@@ -93,7 +93,7 @@ def test_home_query_count_does_not_grow_with_team_size(
         AssignmentFactory(
             staff=staff_with_login(), team=world.team, post=world.post, line_manager=world.manager
         )
-    from ksf.permissions import sync_structure_permissions
+    from ksf.grants import sync_structure_permissions
 
     sync_structure_permissions()
     with django_assert_max_num_queries(40):

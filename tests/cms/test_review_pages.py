@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from competencies.models import CPDEntry
-from ksf import review_services as services
 from ksf.models import DevelopmentReview, KSFDimension, Notification, PDPObjective
+from ksf.reviews import services
 from tests.ksf.review_helpers import fresh, ready, sign_both, start
 
 TODAY = datetime.date.today

@@ -2,4 +2,4 @@
 
 from django.urls import include, path
 
-urlpatterns = [path("ims/case/v1p1/", include("competencies.api_urls"))]
+urlpatterns = [path("ims/case/v1p1/", include("competencies.interchange.api_urls"))]

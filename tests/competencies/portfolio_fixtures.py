@@ -13,8 +13,8 @@ from competencies.interchange.tree import (
     save_framework,
 )
 from competencies.models import Attainment, Framework, PostRequirement
+from ksf.grants import sync_structure_permissions
 from ksf.models import DevelopmentReview, ReviewDimension, StaffMember
-from ksf.permissions import sync_structure_permissions
 from tests.factories import AssignmentFactory, PostFactory, full_outline, staff_with_login
 
 

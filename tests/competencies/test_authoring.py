@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Workflow
 
-from competencies import services
+from competencies.frameworks import services as frameworks_services
+from competencies.frameworks.policies import framework_policy
+from competencies.frameworks.services import grant_framework
+from competencies.frameworks.shipped import load_shipped_frameworks
 from competencies.interchange.tree import (
     CompetencyData,
     FrameworkData,
@@ -13,8 +16,7 @@ from competencies.interchange.tree import (
     save_framework,
 )
 from competencies.models import Competency, Framework, PostRequirement
-from competencies.permissions import framework_policy, grant_framework
-from competencies.shipped import load_shipped_frameworks
+from competencies.requirements import services as requirements_services
 from ksf.roles import Role
 from tests.factories import PostFactory, UserFactory
 
@@ -56,32 +58,38 @@ def order(framework):
 def test_tree_moves_indent_outdent_and_reorder(db):
     fw = small_framework()
     c2 = Competency.objects.get(framework=fw, idnumber="C2")
-    services.move(c2, "indent", user=None)
+    frameworks_services.move(c2, "indent", user=None)
     c2.refresh_from_db()
     assert (c2.parent.idnumber, c2.depth) == ("C1", 3)
-    services.move(c2, "outdent", user=None)
+    frameworks_services.move(c2, "outdent", user=None)
     c2.refresh_from_db()
     assert (c2.parent.idnumber, c2.depth) == ("D1", 2)
     siblings = list(
         Competency.objects.filter(parent__idnumber="D1", framework=fw).order_by("sort_order")
     )
     assert [s.idnumber for s in siblings] == ["C1", "C2", "C3"]
-    services.move(Competency.objects.get(framework=fw, idnumber="C3"), "up", user=None)
+    frameworks_services.move(Competency.objects.get(framework=fw, idnumber="C3"), "up", user=None)
     siblings = list(
         Competency.objects.filter(parent__idnumber="D1", framework=fw).order_by("sort_order")
     )
     assert [s.idnumber for s in siblings] == ["C1", "C3", "C2"]
     with pytest.raises(ValidationError):
-        services.move(Competency.objects.get(framework=fw, idnumber="C1"), "indent", user=None)
+        frameworks_services.move(
+            Competency.objects.get(framework=fw, idnumber="C1"), "indent", user=None
+        )
 
 
 def test_published_versions_never_change(db):
     fw = publish(small_framework())
     assert fw.status == "published"
     with pytest.raises(ValidationError, match="never change"):
-        services.add_competency(framework=fw, parent=None, idnumber="X", short_name="X", user=None)
+        frameworks_services.add_competency(
+            framework=fw, parent=None, idnumber="X", short_name="X", user=None
+        )
     with pytest.raises(ValidationError):
-        services.move(Competency.objects.get(framework=fw, idnumber="C2"), "up", user=None)
+        frameworks_services.move(
+            Competency.objects.get(framework=fw, idnumber="C2"), "up", user=None
+        )
 
 
 def test_new_version_moves_requirements_by_identity_and_lists_the_rest(db):
@@ -91,12 +99,14 @@ def test_new_version_moves_requirements_by_identity_and_lists_the_rest(db):
     c3 = Competency.objects.get(framework=v1, idnumber="C3")
     PostRequirement.objects.create(post=post, competency=c1, months_allowed=6)
     PostRequirement.objects.create(post=post, competency=c3, months_allowed=6)
-    v2 = services.start_new_version(v1, version="2.0", user=None)
+    v2 = frameworks_services.start_new_version(v1, version="2.0", user=None)
     assert v2.family == v1.family and v2.status == "draft"
     # C3 is dropped in the new version; C1 keeps its identity.
-    services.delete_competency(Competency.objects.get(framework=v2, idnumber="C3"), user=None)
+    frameworks_services.delete_competency(
+        Competency.objects.get(framework=v2, idnumber="C3"), user=None
+    )
     publish(v2)  # publishing moves what can be matched
-    report = services.move_requirements_to(v2)
+    report = requirements_services.move_requirements_to(v2)
     assert report.moved == 0
     assert [r.competency.idnumber for r in report.unmatched] == ["C3"]
     moved = PostRequirement.objects.get(post=post, competency__idnumber="C1")
@@ -116,7 +126,7 @@ def test_educator_edits_only_frameworks_they_own_or_were_given(db, client):
     assert client.get(reverse("competencies_tree", args=[fw.pk])).status_code in (302, 403)
     index = client.get(reverse("wagtailsnippets_competencies_framework:list")).content.decode()
     assert "Small framework" not in index
-    from competencies.permissions import hand_over
+    from competencies.frameworks.services import hand_over
 
     hand_over(fw, to=other, by=owner)
     assert framework_policy.user_has_permission_for_instance(other, "change", fw)
@@ -149,7 +159,7 @@ def test_submit_and_approve_publishes_through_the_review_workflow(db):
     fw.refresh_from_db()
     assert fw.status == "in_review"
     with pytest.raises(ValidationError):
-        services.add_competency(
+        frameworks_services.add_competency(
             framework=fw, parent=None, idnumber="Z", short_name="Z", user=author
         )
     task_state = state.current_task_state

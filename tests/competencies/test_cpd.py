@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from competencies import cpd
 from competencies.models import CPDEntry, Evidence
+from competencies.portfolio import selectors as portfolio_selectors
+from competencies.portfolio import services as portfolio_services
 from ksf.models import KSFDimension
 from tests.conftest import login
 
@@ -39,7 +40,7 @@ def make_entry(person, *, days_ago=10, hours="1.5", kind=Type.FORMAL, title="Stu
     )
 
 
-def data(**overrides) -> cpd.CPDInput:
+def data(**overrides) -> portfolio_services.CPDInput:
     values = {
         "date": datetime.date.today(),
         "title": "Journal club on tendinopathy",
@@ -48,7 +49,7 @@ def data(**overrides) -> cpd.CPDInput:
         "description": "Presented a paper.",
     }
     values.update(overrides)
-    return cpd.CPDInput(**values)
+    return portfolio_services.CPDInput(**values)
 
 
 def form_data(**overrides) -> dict:
@@ -77,7 +78,9 @@ def test_a_future_date_is_refused_and_nothing_is_saved(world):
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     upload = SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf")
     with pytest.raises(ValidationError) as refused:
-        cpd.create_entry(world.clinician, data(date=tomorrow, new_file=upload), user=None)
+        portfolio_services.create_entry(
+            world.clinician, data(date=tomorrow, new_file=upload), user=None
+        )
     assert refused.value.message_dict["date"] == [
         "The date cannot be in the future: record the activity once it has happened."
     ]
@@ -91,11 +94,13 @@ def test_a_future_date_is_refused_and_nothing_is_saved(world):
 )
 def test_hours_from_a_quarter_to_five_hundred(world, hours, accepted):
     if accepted:
-        entry = cpd.create_entry(world.clinician, data(hours=Decimal(hours)), user=None)
+        entry = portfolio_services.create_entry(
+            world.clinician, data(hours=Decimal(hours)), user=None
+        )
         assert entry.hours == Decimal(hours)
     else:
         with pytest.raises(ValidationError) as refused:
-            cpd.create_entry(world.clinician, data(hours=Decimal(hours)), user=None)
+            portfolio_services.create_entry(world.clinician, data(hours=Decimal(hours)), user=None)
         assert "between 0.25 (15 minutes) and 500" in refused.value.message_dict["hours"][0]
         assert not CPDEntry.objects.exists()
 
@@ -103,7 +108,7 @@ def test_hours_from_a_quarter_to_five_hundred(world, hours, accepted):
 def test_a_refused_new_file_saves_neither_the_entry_nor_the_file(world):
     program = SimpleUploadedFile("notes.pdf", b"MZ\x90\x00 not a pdf")
     with pytest.raises(ValidationError) as refused:
-        cpd.create_entry(world.clinician, data(new_file=program), user=None)
+        portfolio_services.create_entry(world.clinician, data(new_file=program), user=None)
     assert "'notes.pdf' is not a real PDF file" in refused.value.message_dict["new_file"][0]
     assert not CPDEntry.objects.exists()
     assert not Evidence.objects.exists()
@@ -113,7 +118,7 @@ def test_draft_competencies_and_other_peoples_evidence_are_refused(world):
     draft_item = world.framework.competencies.get(idnumber="C1")  # the framework is a draft
     theirs = Evidence.objects.create(owner=world.stranger, title="Theirs", url="https://x.org")
     with pytest.raises(ValidationError) as refused:
-        cpd.create_entry(
+        portfolio_services.create_entry(
             world.clinician, data(competencies=[draft_item], evidence=[theirs]), user=None
         )
     assert set(refused.value.message_dict) == {"competencies", "evidence"}
@@ -123,21 +128,21 @@ def test_draft_competencies_and_other_peoples_evidence_are_refused(world):
 def test_create_update_delete_are_audited(world, published):
     user = world.user("clinician")
     c1 = published.competencies.get(idnumber="C1")
-    entry = cpd.create_entry(world.clinician, data(competencies=[c1]), user=user)
+    entry = portfolio_services.create_entry(world.clinician, data(competencies=[c1]), user=user)
     assert ModelLogEntry.objects.for_instance(entry).filter(action="wagtail.create").exists()
-    cpd.update_entry(entry, data(hours=Decimal("2"), competencies=[]), user=user)
+    portfolio_services.update_entry(entry, data(hours=Decimal("2"), competencies=[]), user=user)
     change = ModelLogEntry.objects.for_instance(entry).get(action="ksf.change")
     assert change.user == user
     assert change.data["changes"]["hours"] == ["1.50", "2"]
     assert change.data["changes"]["competencies"][1] == "—"
     pk = entry.pk
-    cpd.delete_entry(entry, user=user)
+    portfolio_services.delete_entry(entry, user=user)
     assert not CPDEntry.objects.filter(pk=pk).exists()
     assert ModelLogEntry.objects.filter(object_id=str(pk), action="wagtail.delete").exists()
 
 
 def test_a_link_is_stored_as_evidence_and_attached(world):
-    entry = cpd.create_entry(
+    entry = portfolio_services.create_entry(
         world.clinician,
         data(new_link="https://elearning.example.org/cert/42", new_evidence_title="eLfH"),
         user=world.user("clinician"),
@@ -167,7 +172,7 @@ def test_hours_by_type_sums_per_quarter_in_the_database(world):
             description="x",
         )
     make_entry(world.stranger, hours="99")  # someone else's hours never count
-    rows = cpd.hours_by_type(
+    rows = portfolio_selectors.hours_by_type(
         world.clinician, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     )
     assert [(r["period"], r["activity_type"], r["hours"]) for r in rows] == [
@@ -175,7 +180,7 @@ def test_hours_by_type_sums_per_quarter_in_the_database(world):
         (datetime.date(year, 1, 1), "self_directed", Decimal("1")),
         (datetime.date(year, 4, 1), "formal", Decimal("6")),
     ]
-    months = cpd.hours_by_type(world.clinician, None, None, period="month")
+    months = portfolio_selectors.hours_by_type(world.clinician, None, None, period="month")
     assert sum(r["hours"] for r in months) == Decimal("10.25")
     assert len(months) == 4
 
@@ -188,18 +193,31 @@ def test_cpd_for_narrows_by_type_words_and_links(world):
         world.clinician, title="Reading", kind=Type.SELF_DIRECTED, learning="gait retraining"
     )
     person = world.clinician
-    assert [e.title for e in cpd.cpd_for(person, cpd.CPDFilters(activity_type="work_based"))] == [
-        "Supervision"
-    ]
-    assert [e.title for e in cpd.cpd_for(person, cpd.CPDFilters(text="GAIT"))] == ["Reading"]
-    assert [e.title for e in cpd.cpd_for(person, cpd.CPDFilters(dimension=dimension.pk))] == [
-        "Supervision"
-    ]
+    assert [
+        e.title
+        for e in portfolio_selectors.cpd_for(
+            person, portfolio_selectors.CPDFilters(activity_type="work_based")
+        )
+    ] == ["Supervision"]
+    assert [
+        e.title
+        for e in portfolio_selectors.cpd_for(person, portfolio_selectors.CPDFilters(text="GAIT"))
+    ] == ["Reading"]
+    assert [
+        e.title
+        for e in portfolio_selectors.cpd_for(
+            person, portfolio_selectors.CPDFilters(dimension=dimension.pk)
+        )
+    ] == ["Supervision"]
 
 
 def test_the_audit_window_is_two_years(world):
-    assert cpd.audit_window_start(datetime.date(2026, 5, 10)) == datetime.date(2024, 5, 10)
-    assert cpd.audit_window_start(datetime.date(2028, 2, 29)) == datetime.date(2026, 2, 28)
+    assert portfolio_selectors.audit_window_start(datetime.date(2026, 5, 10)) == datetime.date(
+        2024, 5, 10
+    )
+    assert portfolio_selectors.audit_window_start(datetime.date(2028, 2, 29)) == datetime.date(
+        2026, 2, 28
+    )
 
 
 # Pages ----------------------------------------------------------------------------------

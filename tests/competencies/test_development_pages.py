@@ -134,7 +134,7 @@ def test_team_page_shows_each_member_with_counts_in_constant_queries(
     team = s.person.assignments.get().team
     team.lead = s.manager
     team.save()
-    from ksf.permissions import sync_structure_permissions
+    from ksf.grants import sync_structure_permissions
 
     sync_structure_permissions()
     login(client, s.manager.user)

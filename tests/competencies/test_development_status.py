@@ -5,7 +5,7 @@ import datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from competencies.development import Rag, development_status, development_statuses
+from competencies.development.engine import Rag, development_status, development_statuses
 from competencies.models import Attainment
 from tests.competencies.portfolio_fixtures import person_in_post, signed_review, verified
 from tests.factories import AssignmentFactory, staff_with_login

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from competencies import evidence as service
 from competencies.models import Attainment, Evidence
+from competencies.portfolio import rules as portfolio_rules
+from competencies.portfolio import services as portfolio_services
 from tests.conftest import login
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n"
@@ -33,7 +34,9 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def stored_file(person, name="certificate.pdf", content=PDF) -> Evidence:
-    return service.add_evidence(owner=person, user=person.user, upload=upload(name, content))
+    return portfolio_services.add_evidence(
+        owner=person, user=person.user, upload=upload(name, content)
+    )
 
 
 # The checks ---------------------------------------------------------------------------
@@ -46,15 +49,18 @@ def stored_file(person, name="certificate.pdf", content=PDF) -> Evidence:
         ("photo.PNG", PNG, "image/png"),
         ("photo.jpeg", JPEG, "image/jpeg"),
         ("photo.jpg", JPEG, "image/jpeg"),
-        ("reflection.docx", docx_bytes(), service.KINDS[".docx"].content_type),
-        ("log.xlsx", docx_bytes(), service.KINDS[".xlsx"].content_type),
-        ("talk.pptx", docx_bytes(), service.KINDS[".pptx"].content_type),
+        ("reflection.docx", docx_bytes(), portfolio_rules.KINDS[".docx"].content_type),
+        ("log.xlsx", docx_bytes(), portfolio_rules.KINDS[".xlsx"].content_type),
+        ("talk.pptx", docx_bytes(), portfolio_rules.KINDS[".pptx"].content_type),
         ("notes.odt", docx_bytes(), "application/vnd.oasis.opendocument.text"),
         ("notes.txt", "Réflexion: café".encode(), "text/plain; charset=utf-8"),
     ],
 )
 def test_allowed_files_are_accepted_with_our_content_type(name, content, content_type):
-    assert service.check_upload(upload(name, content, "text/html")).content_type == content_type
+    assert (
+        portfolio_rules.check_upload(upload(name, content, "text/html")).content_type
+        == content_type
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,7 +79,7 @@ def test_allowed_files_are_accepted_with_our_content_type(name, content, content
 )
 def test_wrong_types_and_renamed_files_are_refused_by_name(name, content, message):
     with pytest.raises(ValidationError) as refused:
-        service.check_upload(upload(name, content))
+        portfolio_rules.check_upload(upload(name, content))
     assert refused.value.messages[0].startswith(message)
 
 
@@ -81,10 +87,10 @@ def test_files_over_the_limit_are_refused_naming_the_limit():
     assert settings.EVIDENCE_MAX_BYTES == 10 * 1024 * 1024
     big = upload("scan.pdf", PDF + b"0" * settings.EVIDENCE_MAX_BYTES)
     with pytest.raises(ValidationError) as refused:
-        service.check_upload(big)
+        portfolio_rules.check_upload(big)
     assert "'scan.pdf' is 10 MB: the limit is 10 MB a file" in refused.value.messages[0]
     exactly = upload("scan.pdf", PDF + b"0" * (settings.EVIDENCE_MAX_BYTES - len(PDF)))
-    assert service.check_upload(exactly).label == "PDF"
+    assert portfolio_rules.check_upload(exactly).label == "PDF"
 
 
 @pytest.mark.parametrize(
@@ -92,12 +98,12 @@ def test_files_over_the_limit_are_refused_naming_the_limit():
 )
 def test_links_must_be_web_addresses(link):
     with pytest.raises(ValidationError) as refused:
-        service.check_link(link)
+        portfolio_rules.check_link(link)
     assert "is not a web link: give an address starting with https://" in refused.value.messages[0]
 
 
 def test_a_web_link_is_kept(world):
-    item = service.add_evidence(
+    item = portfolio_services.add_evidence(
         owner=world.clinician, user=None, url=" https://learning.example.org/cert/1 "
     )
     assert (item.url, item.title, item.is_link) == (
@@ -110,7 +116,9 @@ def test_a_web_link_is_kept(world):
 def test_a_refused_upload_stores_nothing(world):
     before = set(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*"))
     with pytest.raises(ValidationError):
-        service.add_evidence(owner=world.clinician, user=None, upload=upload("x.pdf", EXE))
+        portfolio_services.add_evidence(
+            owner=world.clinician, user=None, upload=upload("x.pdf", EXE)
+        )
     assert not Evidence.objects.exists()
     assert set(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*")) == before
 
@@ -250,4 +258,4 @@ def test_evidence_behind_a_verified_sign_off_cannot_be_deleted(world, client):
     assert Evidence.objects.filter(pk=item.pk).exists()
     assert Path(item.file.path).exists()
     with pytest.raises(ValidationError):
-        service.delete_evidence(item, world.user("clinician"))
+        portfolio_services.delete_evidence(item, world.user("clinician"))

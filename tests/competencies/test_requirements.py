@@ -1,7 +1,7 @@
 from django.urls import reverse
 
+from competencies.frameworks.shipped import load_shipped_frameworks
 from competencies.models import PostRequirement
-from competencies.shipped import load_shipped_frameworks
 from tests.conftest import login
 from tests.factories import PostFactory
 

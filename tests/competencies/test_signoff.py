@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 
-from competencies import signoff
 from competencies.models import Attainment, Evidence
-from competencies.reminders import send_expiry_reminders
+from competencies.portfolio import services as portfolio_services
+from competencies.portfolio.reminders import send_expiry_reminders
 from ksf.models import Notification
 from tests.competencies.portfolio_fixtures import person_in_post, verified
 from tests.factories import StaffMemberFactory, staff_with_login
@@ -24,7 +24,7 @@ def s(db):
 
 
 def ask(s, assessor=None, value="Competent"):
-    return signoff.claim(
+    return portfolio_services.claim(
         person=s.person,
         user=s.person.user,
         competency=s.competency,
@@ -48,7 +48,7 @@ def test_request_notifies_the_assessor_in_the_portal_and_by_email(
 
 def test_assessor_verifies_with_expiry_from_the_framework(s):
     attainment = ask(s)
-    signoff.decide(attainment, user=s.manager.user, verify=True, today=TODAY)
+    portfolio_services.decide(attainment, user=s.manager.user, verify=True, today=TODAY)
     attainment.refresh_from_db()
     assert attainment.status == Attainment.Status.VERIFIED
     assert attainment.verified_on == TODAY
@@ -63,9 +63,9 @@ def test_nobody_else_can_decide(s):
     attainment = ask(s)
     other = staff_with_login()
     with pytest.raises(PermissionDenied):
-        signoff.decide(attainment, user=other.user, verify=True)
+        portfolio_services.decide(attainment, user=other.user, verify=True)
     with pytest.raises(PermissionDenied):
-        signoff.decide(attainment, user=s.person.user, verify=True)
+        portfolio_services.decide(attainment, user=s.person.user, verify=True)
     attainment.refresh_from_db()
     assert attainment.status == Attainment.Status.REQUESTED
 
@@ -78,7 +78,7 @@ def test_nobody_signs_their_own(s):
 
 def test_you_can_only_assess_yourself(s):
     with pytest.raises(PermissionDenied):
-        signoff.claim(
+        portfolio_services.claim(
             person=s.person,
             user=s.manager.user,
             competency=s.competency,
@@ -95,19 +95,23 @@ def test_assessor_without_a_login_is_refused(s):
 def test_declining_needs_a_reason_and_nothing_changes_without_one(s):
     attainment = ask(s)
     with pytest.raises(ValidationError):
-        signoff.decide(attainment, user=s.manager.user, verify=False, comment="  ")
+        portfolio_services.decide(attainment, user=s.manager.user, verify=False, comment="  ")
     attainment.refresh_from_db()
     assert attainment.status == Attainment.Status.REQUESTED
-    signoff.decide(attainment, user=s.manager.user, verify=False, comment="Observe two more")
+    portfolio_services.decide(
+        attainment, user=s.manager.user, verify=False, comment="Observe two more"
+    )
     attainment.refresh_from_db()
     assert attainment.status == Attainment.Status.DECLINED
 
 
 def test_a_decided_request_cannot_be_decided_again(s):
     attainment = ask(s)
-    signoff.decide(attainment, user=s.manager.user, verify=True)
+    portfolio_services.decide(attainment, user=s.manager.user, verify=True)
     with pytest.raises(ValidationError, match="no longer waiting"):
-        signoff.decide(attainment, user=s.manager.user, verify=False, comment="changed my mind")
+        portfolio_services.decide(
+            attainment, user=s.manager.user, verify=False, comment="changed my mind"
+        )
 
 
 def test_a_new_claim_withdraws_the_open_one(s):
@@ -121,7 +125,7 @@ def test_a_new_claim_withdraws_the_open_one(s):
 def test_only_own_evidence_can_be_attached(s):
     theirs = Evidence.objects.create(owner=s.manager, title="Not mine", url="https://example.org")
     with pytest.raises(ValidationError):
-        signoff.claim(
+        portfolio_services.claim(
             person=s.person,
             user=s.person.user,
             competency=s.competency,
@@ -134,7 +138,7 @@ def test_only_own_evidence_can_be_attached(s):
 def test_draft_framework_competencies_cannot_be_claimed(world):
     competency = world.framework.competencies.get(idnumber="C1")
     with pytest.raises(ValidationError, match="not in a published framework"):
-        signoff.claim(
+        portfolio_services.claim(
             person=world.clinician,
             user=world.clinician.user,
             competency=competency,

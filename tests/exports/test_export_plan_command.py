@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from competencies.development import development_status
+from competencies.development.engine import development_status
 
 
 def test_writes_a_readable_workbook_and_says_where(planned, tmp_path):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from competencies.cpd import audit_window_start
-from competencies.development import development_status
+from competencies.development.engine import development_status
+from competencies.portfolio.selectors import audit_window_start
 from tests.conftest import login
 from tests.exports.factories import FORMULA_LIKE, review
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from competencies.development import development_statuses
+from competencies.development.engine import development_statuses
 from ksf.models import StaffMember
 from tests.conftest import login
 from tests.exports.factories import FORMULA_LIKE, cpd_entry, review

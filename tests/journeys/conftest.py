@@ -72,7 +72,7 @@ def demo(live_server):
 
 
 def _ksf_policies():
-    from ksf.permissions import staff_policy, team_policy
+    from ksf.policies import staff_policy, team_policy
 
     return [staff_policy, team_policy]
 

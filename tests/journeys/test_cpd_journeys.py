@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from competencies.cpd import audit_window_start
 from competencies.models import CPDEntry
+from competencies.portfolio.selectors import audit_window_start
 from ksf.models import StaffMember
 from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 

@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from ksf import review_services as services
 from ksf.models import DevelopmentReview, PDPObjective
+from ksf.reviews import services
 
 
 def start(world, **kwargs) -> DevelopmentReview:

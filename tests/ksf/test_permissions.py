@@ -3,8 +3,9 @@ import datetime
 from django.core.management import call_command
 from django.urls import reverse
 
+from ksf.grants import sync_structure_permissions
 from ksf.models import PostAssignment
-from ksf.permissions import staff_policy, sync_structure_permissions
+from ksf.policies import staff_policy
 from ksf.selectors import people_managed_by, people_visible_to
 from tests.conftest import login
 from tests.factories import AssignmentFactory, staff_with_login

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from ksf import review_selectors as selectors
-from ksf import review_services as services
+from ksf.grants import sync_structure_permissions
 from ksf.models import (
     DevelopmentReview,
     KSFDimension,
@@ -18,7 +17,7 @@ from ksf.models import (
     ReviewAddendum,
     StaffMember,
 )
-from ksf.permissions import sync_structure_permissions
+from ksf.reviews import selectors, services
 from tests.factories import AssignmentFactory, PostFactory, StaffMemberFactory, UserFactory
 from tests.ksf.review_helpers import add_objective, assess_all, fresh, ready, sign_both, start
 

@@ -12,11 +12,11 @@ HAS_STAFF_RECORD = everyone(
 
 def _sample_request(world):
     """A published framework, and a request from the clinician addressed to the manager."""
-    from competencies import signoff
+    from competencies.portfolio import services as portfolio_services
     from tests.competencies.portfolio_fixtures import published_framework
 
     framework = published_framework(idnumber="MATRIX")
-    return signoff.claim(
+    return portfolio_services.claim(
         person=world.clinician,
         user=world.clinician.user,
         competency=framework.competencies.get(idnumber="C1"),

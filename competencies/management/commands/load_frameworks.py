@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from competencies.shipped import load_shipped_frameworks
+from competencies.frameworks.shipped import load_shipped_frameworks
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from competencies.reminders import send_expiry_reminders
+from competencies.portfolio.reminders import send_expiry_reminders
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ksf.permissions import sync_structure_permissions
+from ksf.grants import sync_structure_permissions
 
 
 class Command(BaseCommand):

@@ -1,0 +1,123 @@
+"""What each signed-in person sees first: one section per role they hold."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, Sum
+
+from ksf import selectors
+from ksf.models import Post, StaffMember, Team
+from ksf.roles import Role, roles_for
+
+HCPC_WARNING_DAYS = 90
+
+
+@dataclass
+class Dashboard:
+    roles: list[Role]
+    staff: StaffMember | None = None
+    sections: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [r.label for r in self.roles]
+
+
+def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
+    today = today or datetime.date.today()
+    roles = roles_for(user)
+    staff = selectors.staff_for_user(user)
+    board = Dashboard(roles=roles, staff=staff)
+    if staff is not None:
+        board.sections["me"] = _me(staff, today)
+    if Role.MANAGER in roles and staff is not None:
+        board.sections["manager"] = _manager(user, staff)
+    if Role.SERVICE_LEAD in roles:
+        board.sections["service_lead"] = _service_lead(user, staff)
+    if Role.EDUCATOR in roles:
+        board.sections["educator"] = _educator(user)
+    if Role.SUPERVISOR in roles:
+        board.sections["supervisor"] = {}
+    if Role.ADMINISTRATOR in roles:
+        board.sections["administrator"] = _administrator()
+    return board
+
+
+def _me(staff: StaffMember, today: datetime.date) -> dict:
+    from competencies.development.engine import development_status
+    from competencies.portfolio.selectors import waiting_for
+    from ksf.reviews.selectors import next_review_due, open_review
+    from ksf.selectors import unread_for
+
+    renewal = staff.hcpc_renewal_date
+    days = (renewal - today).days if renewal else None
+    status = development_status(staff, today)
+    return {
+        "assignments": list(selectors.current_assignments(staff)),
+        "hcpc_days": days,
+        "hcpc_due_soon": days is not None and days <= HCPC_WARNING_DAYS,
+        "counts": status.counts,
+        "total": len(status.rows),
+        "attention": sorted(
+            (r for r in status.rows if r.rag != "green"),
+            key=lambda r: (r.rag != "red", r.due or today),
+        )[:5],
+        "review_due": next_review_due(staff, today),
+        "open_review": open_review(staff),
+        "unread": unread_for(staff.user).count() if staff.user_id else 0,
+        "signoffs": waiting_for(staff.user).count() if staff.user_id else 0,
+    }
+
+
+def _manager(user: User, staff: StaffMember) -> dict:
+    from competencies.development.team import people_overview
+
+    rows = people_overview(selectors.people_managed_by(user))
+    teams = list(
+        Team.objects.filter(lead=staff)
+        .select_related("site", "service")
+        .annotate(
+            people=Count("assignments__staff", filter=_current_q(), distinct=True),
+            wte=Sum("assignments__wte", filter=_current_q()),
+        )
+    )
+    return {"people": rows, "teams": teams}
+
+
+def _current_q(prefix: str = "assignments__") -> Q:
+    today = datetime.date.today()
+    return Q(**{f"{prefix}start_date__lte": today}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def _service_lead(user: User, staff: StaffMember | None) -> dict:
+    teams = selectors.teams_visible_to(user)
+    if staff is not None and staff.services_led.exists():
+        teams = Team.objects.filter(service__lead=staff).select_related("site", "service", "lead")
+    teams = teams.annotate(
+        people=Count("assignments__staff", filter=_current_q(), distinct=True),
+        wte=Sum("assignments__wte", filter=_current_q()),
+    ).order_by("service__name", "name")
+    return {"teams": list(teams)}
+
+
+def _educator(user: User) -> dict:
+    from competencies.frameworks.policies import framework_policy
+
+    frameworks = list(
+        framework_policy.instances_user_has_permission_for(user, "change")
+        .filter(retired=False)
+        .order_by("title", "-version")[:20]
+    )
+    return {"frameworks": frameworks}
+
+
+def _administrator() -> dict:
+    return {
+        "people": StaffMember.objects.count(),
+        "teams": Team.objects.count(),
+        "posts": Post.objects.count(),
+        "incomplete_outlines": selectors.posts_with_incomplete_outlines().count(),
+    }

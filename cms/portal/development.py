@@ -1,0 +1,179 @@
+"""Portal pages: where someone stands (RAG), claiming a competency, and deciding sign-offs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cms.portal.development_forms import ClaimForm, DecisionForm
+from cms.portal.forms import add_validation_errors
+from competencies.development.engine import development_status
+from competencies.frameworks import selectors as frameworks_selectors
+from competencies.models import Attainment, PostRequirement
+from competencies.portfolio import selectors as portfolio_selectors
+from competencies.portfolio import services as portfolio_services
+from ksf import access
+from ksf.selectors import current_assignments
+
+
+@login_required
+def person_development(request: HttpRequest, staff_number: str) -> HttpResponse:
+    person = access.person_or_404(request.user, staff_number)
+    status = development_status(person)
+    return render(
+        request,
+        "portal/development/person.html",
+        {
+            "person": person,
+            "status": status,
+            "counts": status.counts,
+            "total": len(status.rows),
+            "is_self": access.is_self(request.user, person),
+            "assignments": current_assignments(person),
+        },
+    )
+
+
+@login_required
+def my_development(request: HttpRequest) -> HttpResponse:
+    person = access.own_record_or_404(request.user)
+    return redirect("development:person", staff_number=person.staff_number)
+
+
+@login_required
+def competency(request: HttpRequest, pk: int) -> HttpResponse:
+    """One competency for me: what is needed, my history, and the form to claim it."""
+    person = access.own_record_or_404(request.user)
+    item = get_object_or_404(
+        frameworks_selectors.assessable_competencies().select_related("framework"), pk=pk
+    )
+    form = ClaimForm(
+        request.POST or None,
+        person=person,
+        competency=item,
+        initial={"assessor": _line_manager(person)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            portfolio_services.claim(
+                person=person,
+                user=request.user,
+                competency=item,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                evidence=list(form.cleaned_data["evidence"]),
+                assessor=form.cleaned_data["assessor"],
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            assessor = form.cleaned_data["assessor"]
+            messages.success(
+                request,
+                f"Sign-off requested from {assessor.full_name}."
+                if assessor
+                else "Self-assessment saved. Ask for sign-off when you are ready.",
+            )
+            return redirect("development:competency", pk=item.pk)
+    requirements = PostRequirement.objects.filter(
+        competency__identifier=item.identifier,
+        post__in=[a.post for a in current_assignments(person)],
+    ).select_related("post", "required_value")
+    return render(
+        request,
+        "portal/development/competency.html",
+        {
+            "person": person,
+            "competency": item,
+            "requirements": requirements,
+            "history": portfolio_selectors.history_for(person, item),
+            "form": form,
+            "has_evidence": form.fields["evidence"].queryset.exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    attainment = Attainment.objects.filter(pk=pk, staff__user=request.user).first()
+    if attainment is None:
+        raise Http404("No such claim")
+    try:
+        portfolio_services.withdraw(attainment, user=request.user)
+        messages.success(request, "Your claim was withdrawn.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("development:competency", pk=attainment.competency_id)
+
+
+@login_required
+def signoff_list(request: HttpRequest) -> HttpResponse:
+    decided = (
+        Attainment.objects.filter(
+            assessor__user=request.user,
+            status__in=[Attainment.Status.VERIFIED, Attainment.Status.DECLINED],
+        )
+        .select_related("staff", "competency", "value")
+        .order_by("-decided_at")[:20]
+    )
+    return render(
+        request,
+        "portal/development/signoff_list.html",
+        {"waiting": portfolio_selectors.waiting_for(request.user), "decided": decided},
+    )
+
+
+@login_required
+def signoff_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the named assessor sees a request; everyone else gets 404."""
+    attainment = (
+        Attainment.objects.select_related("staff", "competency__framework", "value", "assessor")
+        .prefetch_related("evidence")
+        .filter(pk=pk, assessor__user=request.user)
+        .exclude(staff__user=request.user)
+        .first()
+    )
+    if attainment is None:
+        raise Http404("No such sign-off request")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and attainment.status == Attainment.Status.REQUESTED:
+        if form.is_valid():
+            verify = form.cleaned_data["decision"] == "verify"
+            try:
+                portfolio_services.decide(
+                    attainment,
+                    user=request.user,
+                    verify=verify,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                name = attainment.staff.full_name
+                messages.success(
+                    request,
+                    f"You verified {name}." if verify else f"You declined {name}'s request.",
+                )
+                return redirect("development:signoff_list")
+    elif request.method == "POST":
+        form.add_error(None, "This request has already been decided.")
+    history = portfolio_selectors.history_for(attainment.staff, attainment.competency).exclude(
+        pk=attainment.pk
+    )
+    return render(
+        request,
+        "portal/development/signoff_decide.html",
+        {"attainment": attainment, "form": form, "history": history},
+    )
+
+
+def _line_manager(person):
+    for a in current_assignments(person):
+        if a.line_manager_id:
+            return a.line_manager_id
+    return None

@@ -1,0 +1,68 @@
+"""The portal's form kit: NHS.UK frontend rendering, and a service's refusal shown on a form."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+
+WIDGET_CLASSES = {
+    forms.Select: "nhsuk-select",
+    forms.SelectMultiple: "nhsuk-select",
+    forms.Textarea: "nhsuk-textarea",
+    forms.ClearableFileInput: "nhsuk-file-upload",
+    forms.FileInput: "nhsuk-file-upload",
+    forms.CheckboxInput: "nhsuk-checkboxes__input",
+}
+
+
+class NHSFormMixin:
+    """Give widgets NHS.UK classes and link hints and errors for screen readers."""
+
+    template_name = "portal/forms/form.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next(
+                (c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "nhsuk-input"
+            )
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] += " nhsuk-input--error"
+                described = widget.attrs.get("aria-describedby", "")
+                widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+
+
+def add_validation_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class PortalAuthenticationForm(NHSFormMixin, auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account is inactive. Ask your administrator.",
+    }
+
+
+class PortalPasswordResetForm(NHSFormMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class PortalSetPasswordForm(NHSFormMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PortalForm(NHSFormMixin, forms.Form):
+    pass

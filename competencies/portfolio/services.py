@@ -1,0 +1,356 @@
+"""Writes to a person's portfolio: CPD entries, evidence, self-assessment and sign-off.
+
+Each write is atomic and audited, enforces its rules and owns the message a refusal shows.
+Sign-off rules: people assess only themselves; only the named assessor decides; nobody
+signs their own; a declined claim needs a reason; a verified claim records level, assessor,
+date, evidence and an expiry from the framework's validity period.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from competencies.frameworks.selectors import assessable_competencies
+from competencies.models import (
+    Attainment,
+    Competency,
+    CPDEntry,
+    Evidence,
+    ScaleValue,
+)
+from competencies.portfolio import rules, selectors
+from ksf import audit
+from ksf.models import KSFDimension, StaffMember
+from ksf.services import notify
+
+
+@dataclass
+class CPDInput:
+    """What a person records about one activity, as the services take it."""
+
+    date: datetime.date | None
+    title: str
+    activity_type: str
+    hours: Decimal | None
+    description: str
+    learning: str = ""
+    practice_change: str = ""
+    service_user_benefit: str = ""
+    competencies: Sequence[Competency] = ()
+    dimensions: Sequence[KSFDimension] = ()
+    evidence: Sequence[Evidence] = ()
+    # Optionally a new piece of evidence, stored and attached in the same step.
+    new_file: UploadedFile | None = None
+    new_link: str = ""
+    new_evidence_title: str = ""
+
+    FIELDS = (
+        "date",
+        "title",
+        "activity_type",
+        "hours",
+        "description",
+        "learning",
+        "practice_change",
+        "service_user_benefit",
+    )
+
+
+def _validate(person: StaffMember, data: CPDInput, entry: CPDEntry | None) -> None:
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
+    for name, check in (("date", rules.check_date), ("hours", rules.check_hours)):
+        try:
+            check(getattr(data, name))
+        except ValidationError as e:
+            errors[name].append(e)
+    if not (data.title or "").strip():
+        errors["title"].append(ValidationError("Enter a title for the activity."))
+    if not (data.description or "").strip():
+        errors["description"].append(ValidationError("Say briefly what you did."))
+    if data.activity_type not in CPDEntry.ActivityType.values:
+        errors["activity_type"].append(ValidationError("Choose the type of activity."))
+    allowed = set(selectors.competency_choices_queryset(entry).values_list("pk", flat=True))
+    if any(c.pk not in allowed for c in data.competencies):
+        errors["competencies"].append(
+            ValidationError("Choose competencies from published frameworks only.")
+        )
+    if any(e.owner_id != person.pk for e in data.evidence):
+        errors["evidence"].append(ValidationError("Attach only your own evidence."))
+    if data.new_file and data.new_link:
+        errors["new_link"].append(
+            ValidationError("Give either a new file or a new link, not both: add one at a time.")
+        )
+    try:
+        if data.new_file:
+            rules.check_upload(data.new_file)
+    except ValidationError as e:
+        errors["new_file"].append(e)
+    try:
+        if data.new_link and not data.new_file:
+            rules.check_link(data.new_link)
+    except ValidationError as e:
+        errors["new_link"].append(e)
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+def _apply(entry: CPDEntry, person: StaffMember, data: CPDInput, user: User | None) -> None:
+    for name in CPDInput.FIELDS:
+        value = getattr(data, name)
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    entry.full_clean(exclude=["staff"])
+    entry.save()
+    entry.competencies.set(data.competencies)
+    entry.dimensions.set(data.dimensions)
+    attached = list(data.evidence)
+    if data.new_file or data.new_link:
+        attached.append(
+            add_evidence(
+                owner=person,
+                user=user,
+                title=data.new_evidence_title,
+                upload=data.new_file,
+                url=data.new_link,
+            )
+        )
+    entry.evidence.set(attached)
+
+
+def _snapshot(entry: CPDEntry) -> dict[str, str]:
+    """The entry's fields plus what it links to, for the audit trail."""
+    values = audit.snapshot(entry)
+    values["competencies"] = ", ".join(sorted(str(c) for c in entry.competencies.all())) or "—"
+    values["KSF dimensions"] = ", ".join(d.code for d in entry.dimensions.all()) or "—"
+    values["evidence"] = ", ".join(sorted(e.title for e in entry.evidence.all())) or "—"
+    return values
+
+
+@transaction.atomic
+def create_entry(person: StaffMember, data: CPDInput, *, user: User | None) -> CPDEntry:
+    """Record an activity in ``person``'s log. Nothing is saved if any part is refused."""
+    _validate(person, data, None)
+    entry = CPDEntry(staff=person)
+    _apply(entry, person, data, user)
+    audit.log_create(entry, user)
+    return entry
+
+
+@transaction.atomic
+def update_entry(entry: CPDEntry, data: CPDInput, *, user: User | None) -> CPDEntry:
+    """Change an entry; the audit trail keeps what it said before."""
+    entry = CPDEntry.objects.select_for_update().get(pk=entry.pk)
+    _validate(entry.staff, data, entry)
+    before = _snapshot(entry)
+    _apply(entry, entry.staff, data, user)
+    audit.log_change(entry, user, audit.diff(before, _snapshot(entry)))
+    return entry
+
+
+@transaction.atomic
+def delete_entry(entry: CPDEntry, *, user: User | None) -> None:
+    """Delete an entry. Its evidence stays in the person's evidence store."""
+    audit.log_delete(entry, user)
+    entry.delete()
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    owner: StaffMember,
+    user: User | None,
+    title: str = "",
+    upload: UploadedFile | None = None,
+    url: str = "",
+) -> Evidence:
+    """Store a file or a link for ``owner``. Exactly one of ``upload`` and ``url``."""
+    if bool(upload) == bool(url):
+        raise ValidationError("Choose a file or give a link (one of the two).", code="one")
+    title = (title or "").strip()
+    evidence = Evidence(owner=owner, uploaded_by=user if user and user.pk else None)
+    if upload:
+        kind = rules.check_upload(upload)
+        original = PurePath(upload.name).name
+        evidence.original_name = original[:255]
+        evidence.content_type = kind.content_type
+        evidence.size = upload.size
+        evidence.title = (title or original)[:200]
+        evidence.file.save(original, upload, save=False)
+    else:
+        evidence.url = rules.check_link(url)
+        evidence.title = (title or evidence.url)[:200]
+    try:
+        evidence.full_clean(exclude=["file", "uploaded_by"])
+        evidence.save()
+    except Exception:
+        if evidence.file:  # the file was written first: do not leave it behind
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    audit.log_create(evidence, user)
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, user: User | None) -> None:
+    """Delete a piece of evidence (and its file) unless a verified sign-off rests on it."""
+    reason = selectors.why_not_deletable(evidence)
+    if reason:
+        raise ValidationError(reason, code="verified")
+    name = evidence.file.name if evidence.file else ""
+    audit.log_delete(evidence, user)
+    evidence.delete()
+    if name:
+        storage = Evidence.file.field.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def claim(
+    *,
+    person: StaffMember,
+    user: User,
+    competency: Competency,
+    value: ScaleValue,
+    comment: str = "",
+    evidence: list[Evidence] | None = None,
+    assessor: StaffMember | None = None,
+) -> Attainment:
+    """Record a self-assessment and, with an assessor, ask them to sign it off."""
+    if person.user_id != user.pk:
+        raise PermissionDenied("You can only assess yourself.")
+    if not assessable_competencies().filter(pk=competency.pk).exists():
+        raise ValidationError("This competency is not in a published framework.")
+    if value.framework_id != competency.framework_id:
+        raise ValidationError({"value": "Choose a level from this competency's scale."})
+    for item in evidence or []:
+        if item.owner_id != person.pk:
+            raise ValidationError({"evidence": "You can only attach your own evidence."})
+    _check_assessor(person, assessor)
+    # A new claim replaces any earlier open one for the same competency.
+    open_claims = Attainment.objects.filter(
+        staff=person,
+        competency__identifier=competency.identifier,
+        status__in=Attainment.OPEN,
+    )
+    open_claims.update(status=Attainment.Status.WITHDRAWN)
+    attainment = Attainment.objects.create(
+        staff=person,
+        competency=competency,
+        value=value,
+        self_comment=comment,
+        status=Attainment.Status.SELF_ASSESSED,
+    )
+    attainment.evidence.set(evidence or [])
+    audit.log_create(attainment, user)
+    if assessor is not None:
+        attainment = request_sign_off(attainment, user=user, assessor=assessor)
+    return attainment
+
+
+def _check_assessor(person: StaffMember, assessor: StaffMember | None) -> None:
+    if assessor is None:
+        return
+    if assessor.pk == person.pk:
+        raise ValidationError({"assessor": "You cannot sign off your own competencies."})
+    if assessor.user_id is None or not assessor.user.is_active:
+        raise ValidationError(
+            {"assessor": f"{assessor.full_name} cannot sign in, so cannot sign this off."}
+        )
+
+
+@transaction.atomic
+def request_sign_off(attainment: Attainment, *, user: User, assessor: StaffMember) -> Attainment:
+    attainment = Attainment.objects.select_for_update().get(pk=attainment.pk)
+    if attainment.staff.user_id != user.pk:
+        raise PermissionDenied("Only the person can ask for sign-off of their own claim.")
+    if attainment.status != Attainment.Status.SELF_ASSESSED:
+        raise ValidationError("This claim has already been sent or decided.")
+    _check_assessor(attainment.staff, assessor)
+    attainment.status = Attainment.Status.REQUESTED
+    attainment.assessor = assessor
+    attainment.requested_at = timezone.now()
+    attainment.save(update_fields=["status", "assessor", "requested_at"])
+    audit.log_change(attainment, user, {"status": ["Self-assessed", "Awaiting sign-off"]})
+    notify(
+        assessor.user,
+        f"{attainment.staff.full_name} asks you to sign off {attainment.competency.short_name}",
+        (
+            f"{attainment.staff.full_name} has assessed themselves at "
+            f"'{attainment.value.name}' in {attainment.competency} and named you as assessor."
+        ),
+        url=reverse("development:signoff_decide", args=[attainment.pk]),
+    )
+    return attainment
+
+
+@transaction.atomic
+def decide(
+    attainment: Attainment,
+    *,
+    user: User,
+    verify: bool,
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> Attainment:
+    """The named assessor verifies or declines. Anyone else is refused."""
+    today = today or timezone.localdate()
+    attainment = (
+        Attainment.objects.select_for_update(of=("self",))
+        .select_related("assessor", "staff", "competency__framework", "value")
+        .get(pk=attainment.pk)
+    )
+    if attainment.staff.user_id == user.pk:
+        raise PermissionDenied("You cannot sign off your own competencies.")
+    if attainment.assessor is None or attainment.assessor.user_id != user.pk:
+        raise PermissionDenied("Only the assessor this was sent to can decide it.")
+    if attainment.status != Attainment.Status.REQUESTED:
+        raise ValidationError(
+            f"This request is no longer waiting for a decision "
+            f"(it is {attainment.get_status_display().lower()})."
+        )
+    comment = comment.strip()
+    if not verify and not comment:
+        raise ValidationError({"comment": "Say why you are declining, so they know what to do."})
+    before = attainment.get_status_display()
+    attainment.decided_at = timezone.now()
+    attainment.decision_comment = comment
+    if verify:
+        attainment.status = Attainment.Status.VERIFIED
+        attainment.verified_on = today
+        months = attainment.competency.framework.validity_months
+        attainment.expires_on = today + relativedelta(months=months) if months else None
+    else:
+        attainment.status = Attainment.Status.DECLINED
+    attainment.save()
+    audit.log_change(attainment, user, {"status": [before, attainment.get_status_display()]})
+    verb = "verified" if verify else "declined"
+    notify(
+        attainment.staff.user,
+        f"{attainment.assessor.full_name} {verb} {attainment.competency.short_name}",
+        comment or f"Signed off at '{attainment.value.name}'.",
+        url=reverse("development:competency", args=[attainment.competency_id]),
+    )
+    return attainment
+
+
+@transaction.atomic
+def withdraw(attainment: Attainment, *, user: User) -> Attainment:
+    if attainment.staff.user_id != user.pk:
+        raise PermissionDenied("Only the person can withdraw their claim.")
+    if attainment.status not in Attainment.OPEN:
+        raise ValidationError("Only a claim that is not yet decided can be withdrawn.")
+    before = attainment.get_status_display()
+    attainment.status = Attainment.Status.WITHDRAWN
+    attainment.save(update_fields=["status"])
+    audit.log_change(attainment, user, {"status": [before, "Withdrawn"]})
+    return attainment

@@ -1,1 +1,0 @@
-"""Portal pages of the competencies app, one module per area."""
