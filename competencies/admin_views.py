@@ -21,6 +21,7 @@ from competencies.interchange.detect import export_framework, import_framework
 from competencies.models import Competency, Framework
 from competencies.requirements import selectors as requirements_selectors
 from competencies.requirements import services as requirements_services
+from competencies.requirements.policies import requirement_policy
 from ksf.imports.tabular import ImportFailed
 
 
@@ -117,7 +118,7 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
 
 def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework_for(request, pk, "view")
-    if not request.user.has_perm("competencies.add_framework"):
+    if not framework_policy.user_has_permission(request.user, "add"):
         raise PermissionDenied
     form = NewVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +164,7 @@ def hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("competencies.add_framework"):
+    if not framework_policy.user_has_permission(request.user, "add"):
         raise PermissionDenied
     form = ImportFrameworkForm(request.POST or None, request.FILES or None)
     failure = None
@@ -211,7 +212,7 @@ def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def assign_requirements_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("competencies.add_postrequirement"):
+    if not requirement_policy.user_has_permission(request.user, "add"):
         raise PermissionDenied
     from competencies.admin_forms import AssignRequirementsForm
 
@@ -246,7 +247,7 @@ def assign_requirements_view(request: HttpRequest) -> HttpResponse:
 
 
 def copy_requirements_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("competencies.add_postrequirement"):
+    if not requirement_policy.user_has_permission(request.user, "add"):
         raise PermissionDenied
     from competencies.admin_forms import CopyRequirementsForm
 

@@ -17,6 +17,7 @@ from competencies.models import (
     Framework,
     PostRequirement,
 )
+from ksf import dates
 from ksf.models import (
     DevelopmentReview,
     KSFDimension,
@@ -83,7 +84,7 @@ def add_demo_portfolio(today: datetime.date | None = None, seed: int = 2026) -> 
     awaiting her manager's sign-off, one self-assessed, last year's signed review with its
     PDP, and this year's review in preparation.
     """
-    today = today or datetime.date.today()
+    today = today or dates.today()
     rng = random.Random(seed)
     ffion = StaffMember.objects.get(user__username="clinician")
     gareth = StaffMember.objects.get(user__username="manager")

@@ -5,6 +5,8 @@ import datetime
 from django.utils import timezone
 from django_tasks import task
 
+from ksf import dates
+
 REMINDER_HOUR = 7
 
 
@@ -27,7 +29,7 @@ def schedule_daily_reminders() -> bool:
     )
     if waiting.exists():
         return False
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = dates.today() + datetime.timedelta(days=1)
     run_after = timezone.make_aware(
         datetime.datetime.combine(tomorrow, datetime.time(REMINDER_HOUR))
     )

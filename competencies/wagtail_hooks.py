@@ -7,7 +7,9 @@ from wagtail.snippets.models import register_snippet
 
 from competencies import admin_views
 from competencies.actions import FrameworkCreateAction
+from competencies.frameworks.policies import framework_policy
 from competencies.models import Competency, Framework, PostRequirement
+from competencies.requirements.policies import requirement_policy
 from competencies.viewsets import FrameworkViewSet, PostRequirementViewSet
 from ksf.actions import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 
@@ -63,7 +65,7 @@ def register_admin_urls():
 
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("competencies.add_framework")
+        return framework_policy.user_has_permission(request.user, "add")
 
 
 @hooks.register("register_admin_menu_item")
@@ -75,7 +77,7 @@ def register_import_menu_item():
 
 class RequirementsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("competencies.add_postrequirement")
+        return requirement_policy.user_has_permission(request.user, "add")
 
 
 @hooks.register("register_admin_menu_item")

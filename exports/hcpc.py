@@ -10,11 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
 from competencies.models import CPDEntry
 from competencies.portfolio import selectors as portfolio_selectors
 from exports.plan import CPDLine, EvidenceLine, cpd_lines, format_hours
+from ksf import dates
 from ksf.models import StaffMember
 
 STANDARDS = [
@@ -37,7 +36,7 @@ REFLECTION_FIELDS = [
 
 def profile_entries(person: StaffMember, today: datetime.date | None = None):
     """The activities a profile may draw on: the person's CPD of the last two years."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     return portfolio_selectors.cpd_entries(
         person, portfolio_selectors.audit_window_start(today), today
     )
@@ -124,7 +123,7 @@ def build_profile(
     today: datetime.date | None = None,
 ) -> HCPCProfile:
     """The profile for ``person`` with their summary and the ``chosen`` activities written up."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     start = portfolio_selectors.audit_window_start(today)
     activities = sorted(cpd_lines(person, start, today), key=lambda a: (a.date, a.pk))
     chosen_ids = {c.pk for c in chosen}

@@ -15,7 +15,6 @@ from pathlib import PurePath
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Sum
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
 from competencies.development.engine import (
     DevelopmentStatus,
@@ -24,6 +23,7 @@ from competencies.development.engine import (
 )
 from competencies.models import CPDEntry, Evidence
 from competencies.portfolio import selectors as portfolio_selectors
+from ksf import dates
 from ksf.models import DevelopmentReview, PDPObjective, PostAssignment, StaffMember, Team
 from ksf.reviews.selectors import reviews_due
 
@@ -221,7 +221,7 @@ def latest_pdp_reviews(staff_ids: list[int]) -> dict[int, PDPSource]:
             post_title=review.post.title,
             period_start=review.period_start,
             period_end=review.period_end,
-            signed_on=timezone.localdate(review.signed) if review.is_signed else None,
+            signed_on=dates.local_date(review.signed) if review.is_signed else None,
         )
     return result
 
@@ -295,7 +295,7 @@ def cpd_lines(person: StaffMember, start: datetime.date, end: datetime.date) -> 
 
 def build_plan(person: StaffMember, today: datetime.date | None = None) -> DevelopmentPlan:
     """Everything a person's development plan shows, as of ``today``."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     assignments = (
         PostAssignment.objects.current(today)
         .filter(staff=person)
@@ -370,7 +370,7 @@ class TeamPlans:
 
 def build_team_plans(team: Team, today: datetime.date | None = None) -> TeamPlans:
     """Plans of everyone currently in ``team``, in a fixed number of queries."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     assignments = list(
         PostAssignment.objects.current(today)
         .filter(team=team)

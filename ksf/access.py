@@ -1,6 +1,7 @@
-"""Who may see or act on a person's development record, asked the same way by every view.
+"""The one way a portal page gets a person or a team: through the policies, 404 otherwise.
 
-Not found and not allowed both answer 404, so a record's existence does not leak.
+Not found and not allowed both answer 404, so a record's existence does not leak. The rules
+themselves live in ``ksf.policies``; these are the shortcuts every view uses.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -17,8 +18,6 @@ def can_view(user: User | AnonymousUser, person: StaffMember) -> bool:
 
 def can_manage(user: User | AnonymousUser, person: StaffMember) -> bool:
     """Line manager or team lead (or an administrator); never the person themselves."""
-    if person.user_id is not None and person.user_id == getattr(user, "pk", None):
-        return False
     return staff_policy.user_has_permission_for_instance(user, "manage_portfolio", person)
 
 

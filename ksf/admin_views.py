@@ -6,16 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from wagtail.admin.auth import permission_required
+from wagtail.admin.auth import PermissionPolicyChecker
 
 from ksf import services
 from ksf.admin_forms import CopyOutlineForm, StaffImportForm
 from ksf.imports.staff import OPTIONAL, REQUIRED, import_staff
 from ksf.imports.tabular import ImportFailed
 from ksf.models import Post
+from ksf.policies import post_policy, staff_policy
+
+staff_checker = PermissionPolicyChecker(staff_policy)
 
 
-@permission_required("ksf.add_staffmember")
+@staff_checker.require("add")
 def staff_import(request: HttpRequest) -> HttpResponse:
     result = failure = None
     form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -46,7 +49,7 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("ksf.add_staffmember")
+@staff_checker.require("add")
 def staff_import_template(request: HttpRequest) -> HttpResponse:
     header = ",".join([*REQUIRED, *OPTIONAL])
     example = (
@@ -60,7 +63,7 @@ def staff_import_template(request: HttpRequest) -> HttpResponse:
 
 def copy_outline(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(Post, pk=pk)
-    if not request.user.has_perm("ksf.change_post"):
+    if not post_policy.user_has_permission(request.user, "change"):
         raise PermissionDenied
     form = CopyOutlineForm(request.POST or None, target=target)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from ksf import dates
 from ksf.grants import sync_structure_permissions
 from ksf.models import (
     CareSite,
@@ -267,7 +268,7 @@ def _outline(post: Post, band: str, specific: dict[str, tuple[int, int]], dims: 
 def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSummary:
     """Create the demo board. Refuses to run twice (the caller checks ``demo_exists``)."""
     rng = random.Random(seed)
-    today = today or datetime.date.today()
+    today = today or dates.today()
     number = _Numbers()
     dims = {d.code: d for d in KSFDimension.objects.all()}
     org = Organisation.objects.create(name="North Vale University Health Board", code=ORG_CODE)

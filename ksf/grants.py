@@ -14,6 +14,8 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 
+from ksf import dates
+
 SELF_PERMS = ("view_portfolio_staffmember",)
 
 
@@ -53,7 +55,7 @@ def sync_structure_permissions(
         StaffMemberUserObjectPermission,
     )
 
-    on = on or datetime.date.today()
+    on = on or dates.today()
     ids = _perm_ids(SELF_PERMS + MANAGER_PERMS + TEAM_LEAD_PERMS)
     scope = Q() if staff_ids is None else Q(pk__in=list(staff_ids))
 

@@ -1,16 +1,30 @@
-"""Who may do what to which object: one policy per guarded model.
+"""Who may do what to which object: one policy per guarded model, asked by every page.
 
-Grants are derived from the organisation's structure (who is whose line manager, who leads
-which team) and stored as django-guardian rows, so every later feature asks the same question
-the same way: ``policy.user_has_permission_for_instance(user, action, obj)``.
+Each policy answers two questions the same way for portal pages, admin screens and services:
+"may this user do X to this object" (``user_has_permission_for_instance``) and "which
+objects may this user do X to" (``instances_user_has_permission_for``).
+
+Access that comes from the organisation's structure (line manager, team lead, service lead)
+is read from the structure itself, on today's date, so it starts on an assignment's start
+date and ends on its end date whether or not the daily grant sync (``ksf.grants``) has run.
+Model-wide permissions come from the role groups; single-object grants from django-guardian.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Permission, User
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from ksf import dates
+
+AnyUser = User | AnonymousUser
+
+
+def _active(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
 
 
 class ObjectPermissionPolicy(ModelPermissionPolicy):
@@ -56,11 +70,127 @@ class ObjectPermissionPolicy(ModelPermissionPolicy):
         return self.instances_user_has_permission_for(user, action).exists()
 
 
-def _policy(model_label: str) -> ObjectPermissionPolicy:
-    return ObjectPermissionPolicy(model_label)
+class StaffPolicy(ObjectPermissionPolicy):
+    """A person's development record.
+
+    ``view_portfolio``: the person, their current line manager, the lead of a team they are
+    currently in, and holders of the model-wide permission (administrators).
+    ``manage_portfolio``: the same managers and administrators, never the person themselves.
+    """
+
+    STRUCTURAL = ("view_portfolio", "manage_portfolio")
+
+    @staticmethod
+    def _managed_by(user: User) -> Q:
+        from ksf.models import PostAssignment
+
+        current = PostAssignment.objects.current(dates.today()).filter(
+            Q(line_manager__user=user) | Q(team__lead__user=user)
+        )
+        return Q(pk__in=current.values("staff_id"))
+
+    def user_has_permission_for_instance(self, user: AnyUser, action: str, instance: Model) -> bool:
+        if action not in self.STRUCTURAL:
+            return super().user_has_permission_for_instance(user, action, instance)
+        if not _active(user):
+            return False
+        own = getattr(instance, "user_id", None) == user.pk
+        if action == "manage_portfolio" and own:
+            return False
+        if own or user.has_perm(self._get_permission_name(action)):
+            return True
+        return self.model._default_manager.filter(self._managed_by(user), pk=instance.pk).exists()
+
+    def instances_user_has_any_permission_for(
+        self, user: AnyUser, actions: Iterable[str]
+    ) -> QuerySet:
+        actions = list(actions)
+        if not set(actions) <= set(self.STRUCTURAL):
+            return super().instances_user_has_any_permission_for(user, actions)
+        people = self.model._default_manager.all()
+        if not _active(user):
+            return people.none()
+        if any(user.has_perm(self._get_permission_name(a)) for a in actions):
+            return people
+        wanted = self._managed_by(user)
+        if "view_portfolio" in actions:
+            wanted |= Q(user=user)
+        else:
+            people = people.exclude(user=user)
+        return people.filter(wanted)
 
 
-staff_policy = _policy("ksf.StaffMember")
+class TeamPolicy(ObjectPermissionPolicy):
+    """A team's workforce (``view_workforce``): its lead, the lead of its service, admins."""
+
+    def _leads(self, user: User) -> Q:
+        return Q(lead__user=user) | Q(service__lead__user=user)
+
+    def user_has_permission_for_instance(self, user: AnyUser, action: str, instance: Model) -> bool:
+        if action != "view_workforce":
+            return super().user_has_permission_for_instance(user, action, instance)
+        if not _active(user):
+            return False
+        if user.has_perm(self._get_permission_name(action)):
+            return True
+        return self.model._default_manager.filter(self._leads(user), pk=instance.pk).exists()
+
+    def instances_user_has_any_permission_for(
+        self, user: AnyUser, actions: Iterable[str]
+    ) -> QuerySet:
+        actions = list(actions)
+        if actions != ["view_workforce"]:
+            return super().instances_user_has_any_permission_for(user, actions)
+        teams = self.model._default_manager.all()
+        if not _active(user):
+            return teams.none()
+        if user.has_perm(self._get_permission_name("view_workforce")):
+            return teams
+        return teams.filter(self._leads(user))
 
 
-team_policy = _policy("ksf.Team")
+staff_policy = StaffPolicy("ksf.StaffMember")
+team_policy = TeamPolicy("ksf.Team")
+post_policy = ModelPermissionPolicy("ksf.Post")
+
+
+@dataclass(frozen=True)
+class ReviewAccess:
+    """What a user may do with one development review."""
+
+    can_read: bool
+    is_person: bool
+    is_reviewer: bool
+
+    @property
+    def is_party(self) -> bool:
+        return self.is_person or self.is_reviewer
+
+
+class ReviewPolicy:
+    """Development reviews: the person and the reviewer take part; whoever may view the
+    person's record (their managers, administrators) reads. Only a manager of the person who
+    has a staff record can start one and become its reviewer."""
+
+    def access(self, user: AnyUser, review: Model) -> ReviewAccess:
+        if not _active(user):
+            return ReviewAccess(False, False, False)
+        is_person = review.staff.user_id == user.pk
+        is_reviewer = review.reviewer.user_id == user.pk
+        can_read = (
+            is_person
+            or is_reviewer
+            or staff_policy.user_has_permission_for_instance(user, "view_portfolio", review.staff)
+        )
+        return ReviewAccess(can_read, is_person, is_reviewer)
+
+    def may_start(self, user: AnyUser, person: Model) -> bool:
+        from ksf.models import StaffMember
+
+        return (
+            staff_policy.user_has_permission_for_instance(user, "manage_portfolio", person)
+            and StaffMember.objects.filter(user_id=user.pk).exists()
+        )
+
+
+review_policy = ReviewPolicy()

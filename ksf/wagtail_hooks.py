@@ -18,6 +18,7 @@ from ksf.models import (
     StaffMember,
     Team,
 )
+from ksf.policies import staff_policy
 from ksf.viewsets import KSFGroup, OrganisationGroup
 
 AUDITED_MODELS = (
@@ -67,7 +68,7 @@ def register_admin_urls():
 
 class StaffImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("ksf.add_staffmember")
+        return staff_policy.user_has_permission(request.user, "add")
 
 
 @hooks.register("register_admin_menu_item")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
+from ksf import dates
 from ksf.grants import sync_structure_permissions
 from ksf.models import Post, StaffMember, Team
 from ksf.roles import Role
@@ -126,7 +127,7 @@ def login(client, user: User | None):
 
 @pytest.fixture
 def today() -> datetime.date:
-    return datetime.date.today()
+    return dates.today()
 
 
 def find_chromium() -> str | None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group, User
 
+from ksf import dates
 from ksf.models import (
     CareSite,
     KSFDimension,
@@ -107,7 +108,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     post = factory.LazyAttribute(lambda a: PostFactory(service=a.team.service))
     wte = Decimal("1.00")
-    start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=365))
+    start_date = factory.LazyFunction(lambda: dates.today() - datetime.timedelta(days=365))
 
 
 def staff_with_login(*, roles: list[Role] | None = None, **kwargs) -> StaffMember:

@@ -18,6 +18,7 @@ from cms.portal.portfolio_forms import ACTIVITY_HINTS, CPDEntryForm, CPDFilterFo
 from competencies.models import CPDEntry, Evidence
 from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
+from ksf import dates
 from ksf.access import is_self, person_or_404
 from ksf.models import StaffMember
 
@@ -33,12 +34,12 @@ def _chart(
     entries, filters: portfolio_selectors.CPDFilters
 ) -> tuple[charts.StackedChart | None, str]:
     """The hours chart for what the list shows: by quarter, or by month for a year or less."""
-    dates = entries.order_by().values_list("date", flat=True)
-    if not dates.exists():
+    days = entries.order_by().values_list("date", flat=True)
+    if not days.exists():
         return None, "quarter"
-    start = filters.start or min(dates)
-    end = filters.end or max(max(dates), datetime.date.today())
-    end = min(end, datetime.date.today())
+    start = filters.start or min(days)
+    end = filters.end or max(max(days), dates.today())
+    end = min(end, dates.today())
     period = "month" if (end - start).days <= 366 else "quarter"
     periods = [
         (p, portfolio_selectors.period_label(p, period))

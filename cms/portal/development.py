@@ -14,6 +14,7 @@ from competencies.frameworks import selectors as frameworks_selectors
 from competencies.models import Attainment, PostRequirement
 from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
+from competencies.portfolio.policies import attainment_policy
 from ksf import access
 from ksf.selectors import current_assignments
 
@@ -98,7 +99,7 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    attainment = Attainment.objects.filter(pk=pk, staff__user=request.user).first()
+    attainment = attainment_policy.claims_of(request.user).filter(pk=pk).first()
     if attainment is None:
         raise Http404("No such claim")
     try:
@@ -130,10 +131,10 @@ def signoff_list(request: HttpRequest) -> HttpResponse:
 def signoff_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the named assessor sees a request; everyone else gets 404."""
     attainment = (
-        Attainment.objects.select_related("staff", "competency__framework", "value", "assessor")
+        attainment_policy.decidable_by(request.user)
+        .select_related("staff", "competency__framework", "value", "assessor")
         .prefetch_related("evidence")
-        .filter(pk=pk, assessor__user=request.user)
-        .exclude(staff__user=request.user)
+        .filter(pk=pk)
         .first()
     )
     if attainment is None:

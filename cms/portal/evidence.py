@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 
 from cms.portal.portfolio_forms import EvidenceForm
 from competencies.models import Evidence
-from competencies.portfolio import policies as portfolio_policies
 from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
+from competencies.portfolio.policies import evidence_policy
 from ksf.access import is_self, person_or_404
 
 
@@ -87,7 +87,7 @@ def evidence_delete(request: HttpRequest, staff_number: str, pk: int) -> HttpRes
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Send the file to its readers and to an assessor asked to use it; 404 for everyone else."""
     item = Evidence.objects.select_related("owner").filter(pk=pk).first()
-    if item is None or not item.file or not portfolio_policies.can_open(request.user, item):
+    if item is None or not item.file or not evidence_policy.may_open(request.user, item):
         raise Http404("No such file")
     try:
         handle = item.file.open("rb")

@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from cms.portal import review_forms as forms
 from cms.portal.forms import add_validation_errors
 from competencies.models import CPDEntry
-from ksf.access import can_manage, person_or_404
+from ksf import dates
+from ksf.access import person_or_404
 from ksf.models import DevelopmentReview, PDPObjective, Post, StaffMember
+from ksf.policies import review_policy
 from ksf.reviews import selectors, services
 from ksf.selectors import current_assignments, staff_for_user
 
@@ -74,7 +75,7 @@ def _review(request: HttpRequest, pk: int, need: str):
     review = selectors.review_for_page(pk)
     if review is None:
         raise Http404("No such review")
-    access = selectors.review_access(request.user, review)
+    access = review_policy.access(request.user, review)
     allowed = {
         "read": access.can_read,
         "person": access.is_person,
@@ -134,7 +135,7 @@ def _refused_as_changed(form, review: DevelopmentReview, error: services.ReviewC
 
 
 def _may_start(user, person: StaffMember) -> bool:
-    return can_manage(user, person) and staff_for_user(user) is not None
+    return review_policy.may_start(user, person)
 
 
 # --- A person's reviews ----------------------------------------------------------------------
@@ -515,5 +516,5 @@ def review_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portal/reviews/note_form.html",
-        {"review": review, "access": access, "form": form, "today": timezone.localdate()},
+        {"review": review, "access": access, "form": form, "today": dates.today()},
     )

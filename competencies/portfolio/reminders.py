@@ -4,9 +4,9 @@ import datetime
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
 
 from competencies.models import Attainment
+from ksf import dates
 from ksf.services import notify
 
 THRESHOLDS = (7, 30, 90)
@@ -14,7 +14,7 @@ THRESHOLDS = (7, 30, 90)
 
 def send_expiry_reminders(today: datetime.date | None = None) -> int:
     """Remind each person once per threshold; a missed day still sends the nearest one."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     horizon = today + datetime.timedelta(days=max(THRESHOLDS))
     renewed = Attainment.objects.filter(
         staff=OuterRef("staff"),

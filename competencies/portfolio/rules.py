@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
+from ksf import dates
+
 MIN_HOURS = Decimal("0.25")
 
 
@@ -26,7 +28,7 @@ def check_date(value: datetime.date | None, today: datetime.date | None = None) 
     """A CPD activity is recorded once it has happened."""
     if value is None:
         raise ValidationError("Enter the date of the activity, e.g. 14 3 2025.", code="required")
-    if value > (today or datetime.date.today()):
+    if value > (today or dates.today()):
         raise ValidationError(
             "The date cannot be in the future: record the activity once it has happened.",
             code="future",

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from competencies.models import Attainment, Competency, CPDEntry, Evidence
 from competencies.portfolio import rules
 from competencies.requirements.selectors import required_competency_ids
+from ksf import dates
 from ksf.models import StaffMember
 
 AUDIT_YEARS = 2
@@ -32,7 +33,7 @@ ActivityType = CPDEntry.ActivityType
 
 def audit_window_start(today: datetime.date | None = None) -> datetime.date:
     """The first day of the two-year period HCPC looks at when it audits CPD."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     try:
         return today.replace(year=today.year - AUDIT_YEARS)
     except ValueError:  # 29 February

@@ -30,7 +30,8 @@ from competencies.models import (
     ScaleValue,
 )
 from competencies.portfolio import rules, selectors
-from ksf import audit
+from competencies.portfolio.policies import attainment_policy
+from ksf import audit, dates
 from ksf.models import KSFDimension, StaffMember
 from ksf.services import notify
 
@@ -226,7 +227,7 @@ def claim(
     assessor: StaffMember | None = None,
 ) -> Attainment:
     """Record a self-assessment and, with an assessor, ask them to sign it off."""
-    if person.user_id != user.pk:
+    if not attainment_policy.may_claim_for(user, person):
         raise PermissionDenied("You can only assess yourself.")
     if not assessable_competencies().filter(pk=competency.pk).exists():
         raise ValidationError("This competency is not in a published framework.")
@@ -271,7 +272,7 @@ def _check_assessor(person: StaffMember, assessor: StaffMember | None) -> None:
 @transaction.atomic
 def request_sign_off(attainment: Attainment, *, user: User, assessor: StaffMember) -> Attainment:
     attainment = Attainment.objects.select_for_update().get(pk=attainment.pk)
-    if attainment.staff.user_id != user.pk:
+    if not attainment_policy.may_request_sign_off(user, attainment):
         raise PermissionDenied("Only the person can ask for sign-off of their own claim.")
     if attainment.status != Attainment.Status.SELF_ASSESSED:
         raise ValidationError("This claim has already been sent or decided.")
@@ -303,7 +304,7 @@ def decide(
     today: datetime.date | None = None,
 ) -> Attainment:
     """The named assessor verifies or declines. Anyone else is refused."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     attainment = (
         Attainment.objects.select_for_update(of=("self",))
         .select_related("assessor", "staff", "competency__framework", "value")
@@ -311,7 +312,7 @@ def decide(
     )
     if attainment.staff.user_id == user.pk:
         raise PermissionDenied("You cannot sign off your own competencies.")
-    if attainment.assessor is None or attainment.assessor.user_id != user.pk:
+    if not attainment_policy.may_decide(user, attainment):
         raise PermissionDenied("Only the assessor this was sent to can decide it.")
     if attainment.status != Attainment.Status.REQUESTED:
         raise ValidationError(
@@ -345,7 +346,7 @@ def decide(
 
 @transaction.atomic
 def withdraw(attainment: Attainment, *, user: User) -> Attainment:
-    if attainment.staff.user_id != user.pk:
+    if not attainment_policy.may_withdraw(user, attainment):
         raise PermissionDenied("Only the person can withdraw their claim.")
     if attainment.status not in Attainment.OPEN:
         raise ValidationError("Only a claim that is not yet decided can be withdrawn.")

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from ksf import audit
+from ksf import audit, dates
 from ksf.grants import sync_structure_permissions
 from ksf.imports.tabular import ImportFailed, RowError, read_table
 from ksf.models import (
@@ -111,7 +111,7 @@ def parse_date(text: str) -> datetime.date | None:
     text = text.split(" ")[0].split("T")[0]
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"):
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date)
         except ValueError:
             continue
     return None
@@ -401,7 +401,7 @@ def _write(
             posts[(r.team.service_id, r.post_title.lower())] = post
             result.posts_created += 1
         manager = managers.get(r.manager_number.lower()) if r.manager_number else None
-        if r.start_date > datetime.date.today():
+        if r.start_date > dates.today():
             current = list(PostAssignment.objects.current(r.start_date).filter(staff=person))
         else:
             current = current_by_staff.get(person.pk, [])

@@ -11,6 +11,8 @@ from django.db.models import Q
 from modelcluster.models import ClusterableModel
 from wagtail.search import index
 
+from ksf import dates
+
 from .choices import BAND_ORDER, Band, Profession
 
 
@@ -112,7 +114,7 @@ class Post(index.Indexed, ClusterableModel):
 
 class CurrentAssignmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "CurrentAssignmentQuerySet":
-        on = on or datetime.date.today()
+        on = on or dates.today()
         return self.filter(start_date__lte=on).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on)
         )
@@ -171,5 +173,5 @@ class PostAssignment(models.Model):
             raise ValidationError({"line_manager": "Nobody can be their own line manager."})
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or datetime.date.today()
+        on = on or dates.today()
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)

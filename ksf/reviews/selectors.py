@@ -9,12 +9,10 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
-from ksf.access import can_view
+from ksf import dates
 from ksf.models import (
     DevelopmentReview,
     KSFLevel,
@@ -40,7 +38,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     """The last 12 months, ending today: what an annual review normally looks back on."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     return add_months(today, -REVIEW_INTERVAL_MONTHS) + datetime.timedelta(days=1), today
 
 
@@ -48,7 +46,7 @@ def signing_date(review: DevelopmentReview) -> datetime.date | None:
     """The local date the second signature was given, or None while the review is open."""
     if not review.is_signed:
         return None
-    return timezone.localdate(max(review.staff_signed_at, review.reviewer_signed_at))
+    return dates.local_date(max(review.staff_signed_at, review.reviewer_signed_at))
 
 
 def _signed_reviews() -> QuerySet[DevelopmentReview]:
@@ -91,13 +89,13 @@ def reviews_due(
     Due 12 months after the last signed review; with none, 12 months after the start of the
     earliest current post; no date for someone without a current post.
     """
-    today = today or timezone.localdate()
+    today = today or dates.today()
     ids = list(people_qs.order_by().values_list("pk", flat=True))
     if not ids:
         return {}
     people = people_qs.order_by().values("pk")
     last_signed = {
-        row["staff_id"]: timezone.localdate(row["last"])
+        row["staff_id"]: dates.local_date(row["last"])
         for row in _signed_reviews()
         .filter(staff__in=people)
         .order_by()
@@ -168,7 +166,7 @@ def review_facts(staff_ids: list[int]) -> ReviewFacts:
     for pk, staff_id, post_id, signed, gateway, outcome in rows:
         if staff_id not in latest:
             latest[staff_id] = pk
-            last_signed[staff_id] = timezone.localdate(signed)
+            last_signed[staff_id] = dates.local_date(signed)
         if (gateway, outcome) == (
             DevelopmentReview.Gateway.FOUNDATION,
             DevelopmentReview.Outcome.PASS,
@@ -296,26 +294,3 @@ def gateway_gaps(review: DevelopmentReview) -> list[str]:
             ("a date to review again", review.gateway_review_date),
         ]
     return [label for label, value in needed if not value]
-
-
-@dataclass(frozen=True)
-class ReviewAccess:
-    """What a user may do with one review. Administrators and team leads read only."""
-
-    can_read: bool
-    is_person: bool
-    is_reviewer: bool
-
-    @property
-    def is_party(self) -> bool:
-        return self.is_person or self.is_reviewer
-
-
-def review_access(user: User | AnonymousUser, review: DevelopmentReview) -> ReviewAccess:
-    """The person and the reviewer take part; whoever may view the person's record reads."""
-    if not user.is_authenticated or not user.is_active:
-        return ReviewAccess(False, False, False)
-    is_person = review.staff.user_id == user.pk
-    is_reviewer = review.reviewer.user_id == user.pk
-    can_read = is_person or is_reviewer or can_view(user, review.staff)
-    return ReviewAccess(can_read, is_person, is_reviewer)

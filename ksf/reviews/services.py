@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.models import ModelLogEntry
 
-from ksf import audit
+from ksf import audit, dates
 from ksf.access import can_manage
 from ksf.models import (
     DevelopmentReview,
@@ -36,6 +36,7 @@ from ksf.models import (
     ReviewDimension,
     StaffMember,
 )
+from ksf.policies import review_policy
 from ksf.reviews.selectors import (
     default_period,
     missing_for_signing,
@@ -120,9 +121,8 @@ def _refuse_if_locked(review: DevelopmentReview) -> None:
 
 def _require(review: DevelopmentReview, user: User, *, person: bool, reviewer: bool) -> None:
     """Defence in depth: the views already 404 anyone else."""
-    if person and review.staff.user_id == user.pk:
-        return
-    if reviewer and review.reviewer.user_id == user.pk:
+    access = review_policy.access(user, review)
+    if (person and access.is_person) or (reviewer and access.is_reviewer):
         return
     if person and reviewer:
         raise PermissionDenied("Only the person reviewed and their reviewer can do this.")
@@ -173,11 +173,11 @@ def _clear_signatures(
     """Content moved: signatures given so far no longer stand. Tell those who signed."""
     cleared = []
     if review.staff_signed_at:
-        changes["signed by the person"] = [_day(timezone.localdate(review.staff_signed_at)), "—"]
+        changes["signed by the person"] = [_day(dates.local_date(review.staff_signed_at)), "—"]
         cleared.append(review.staff)
     if review.reviewer_signed_at:
         changes["signed by the reviewer"] = [
-            _day(timezone.localdate(review.reviewer_signed_at)),
+            _day(dates.local_date(review.reviewer_signed_at)),
             "—",
         ]
         cleared.append(review.reviewer)
@@ -270,7 +270,7 @@ def start_review(
     if existing is not None:
         raise ValidationError(
             f"{person.full_name} already has a review in progress (started "
-            f"{_day(timezone.localdate(existing.created_at))}): continue that one."
+            f"{_day(dates.local_date(existing.created_at))}): continue that one."
         )
     review = DevelopmentReview.objects.create(
         staff=person,
@@ -411,7 +411,7 @@ def record_gateway(
     fresh = _fresh(review)
     _refuse_if_locked(fresh)
     _require(fresh, user, person=False, reviewer=True)
-    today = today or timezone.localdate()
+    today = today or dates.today()
     Gateway, Outcome = DevelopmentReview.Gateway, DevelopmentReview.Outcome
     reasons, unmet, action_plan = (
         (reasons or "").strip(),
@@ -491,7 +491,7 @@ def save_objective(
     _require(fresh, user, person=True, reviewer=True)
     if objective is not None and objective.review_id != fresh.pk:
         raise ValidationError("That objective belongs to a different review.")
-    today = today or timezone.localdate()
+    today = today or dates.today()
     current = (
         PDPObjective.objects.select_related("dimension").get(pk=objective.pk)
         if objective is not None
@@ -633,7 +633,7 @@ def sign(
     if already:
         other = fresh.reviewer if as_person else fresh.staff
         raise ValidationError(
-            f"You signed this review on {_day(timezone.localdate(already))}. "
+            f"You signed this review on {_day(dates.local_date(already))}. "
             f"It is waiting for {other.full_name} to sign."
         )
     prefetch_related_objects([fresh], "dimensions__dimension", "objectives")
@@ -653,7 +653,7 @@ def sign(
     audit.log_change(
         fresh,
         user,
-        {f"signed by {role}": ["—", _day(timezone.localdate(now))]},
+        {f"signed by {role}": ["—", _day(dates.local_date(now))]},
         source=SIGNATURE_SOURCE,
     )
     signer = fresh.staff if as_person else fresh.reviewer

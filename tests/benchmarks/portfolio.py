@@ -9,6 +9,7 @@ query counts. Asserts nothing.
 import argparse
 import time
 
+from ksf import dates
 from tests.benchmarks import in_test_database
 
 
@@ -57,7 +58,7 @@ def run(team_size: int) -> None:
     team, post = mine.team, mine.post
     requirement = PostRequirement.objects.filter(post=post).select_related("competency").first()
     current = StaffMember.objects.filter(assignments__team=team).distinct().count()
-    today = datetime.date.today()
+    today = dates.today()
     for i in range(max(0, team_size - current)):
         person = StaffMember.objects.create(
             staff_number=f"9{i:07d}",

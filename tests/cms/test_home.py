@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from ksf import dates
 from tests.conftest import login
 
 
@@ -53,7 +54,7 @@ def test_educator_supervisor_service_lead_and_admin_sections(client, world):
 
 
 def test_hcpc_renewal_warning_within_90_days(client, world):
-    world.clinician.hcpc_renewal_date = datetime.date.today() + datetime.timedelta(days=30)
+    world.clinician.hcpc_renewal_date = dates.today() + datetime.timedelta(days=30)
     world.clinician.save()
     assert "due for renewal" in home(client, world, "clinician")
 

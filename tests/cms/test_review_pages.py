@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from competencies.models import CPDEntry
+from ksf import dates
 from ksf.models import DevelopmentReview, KSFDimension, Notification, PDPObjective
 from ksf.reviews import services
 from tests.ksf.review_helpers import fresh, ready, sign_both, start
 
-TODAY = datetime.date.today
+TODAY = dates.today
 
 
 def page(client, user, url, status=200, **kwargs) -> str:

@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 from competencies.models import CPDEntry, Evidence
 from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
+from ksf import dates
 from ksf.models import KSFDimension
 from tests.conftest import login
 
@@ -31,7 +32,7 @@ def published(world):
 def make_entry(person, *, days_ago=10, hours="1.5", kind=Type.FORMAL, title="Study day", **extra):
     return CPDEntry.objects.create(
         staff=person,
-        date=datetime.date.today() - datetime.timedelta(days=days_ago),
+        date=dates.today() - datetime.timedelta(days=days_ago),
         title=title,
         activity_type=kind,
         hours=Decimal(hours),
@@ -42,7 +43,7 @@ def make_entry(person, *, days_ago=10, hours="1.5", kind=Type.FORMAL, title="Stu
 
 def data(**overrides) -> portfolio_services.CPDInput:
     values = {
-        "date": datetime.date.today(),
+        "date": dates.today(),
         "title": "Journal club on tendinopathy",
         "activity_type": Type.PROFESSIONAL,
         "hours": Decimal("1.5"),
@@ -54,7 +55,7 @@ def data(**overrides) -> portfolio_services.CPDInput:
 
 def form_data(**overrides) -> dict:
     values = {
-        "date": datetime.date.today().isoformat(),
+        "date": dates.today().isoformat(),
         "title": "Shoulder injection update",
         "activity_type": Type.FORMAL,
         "hours": "3.5",
@@ -75,7 +76,7 @@ def url(name: str, person, *args) -> str:
 
 
 def test_a_future_date_is_refused_and_nothing_is_saved(world):
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = dates.today() + datetime.timedelta(days=1)
     upload = SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf")
     with pytest.raises(ValidationError) as refused:
         portfolio_services.create_entry(
@@ -156,7 +157,7 @@ def test_a_link_is_stored_as_evidence_and_attached(world):
 
 
 def test_hours_by_type_sums_per_quarter_in_the_database(world):
-    year = datetime.date.today().year - 1
+    year = dates.today().year - 1
     for day, hours, kind in [
         (datetime.date(year, 1, 5), "2", Type.FORMAL),
         (datetime.date(year, 3, 31), "1.25", Type.FORMAL),
@@ -248,7 +249,7 @@ def test_owner_adds_an_activity_with_a_file_and_sees_it_listed(world, client):
 
 def test_the_form_says_what_is_wrong_and_saves_nothing(world, client):
     login(client, world.user("clinician"))
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (dates.today() + datetime.timedelta(days=1)).isoformat()
     page = client.post(
         url("add", world.clinician), form_data(date=tomorrow, hours="0.1", title="")
     ).content.decode()
@@ -364,7 +365,7 @@ def test_the_list_defaults_to_two_years_and_filters_narrow_it(world, client):
     words = client.get(url("list", world.clinician), {"q": "course", "all": "1"}).content.decode()
     assert "Recent course" in words and "Ancient course" in words
     assert "Recent reading" not in words
-    old = (datetime.date.today() - datetime.timedelta(days=365 * 2 + 30)).isoformat()
+    old = (dates.today() - datetime.timedelta(days=365 * 2 + 30)).isoformat()
     dated = client.get(url("list", world.clinician), {"end": old}).content.decode()
     assert "Ancient course" in dated and "Recent course" not in dated
 

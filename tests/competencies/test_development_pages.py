@@ -1,11 +1,10 @@
 """The pages a clinician, an assessor and a manager use for development and sign-off."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from competencies.models import Attainment
+from ksf import dates
 from ksf.models import Notification
 from tests.competencies.portfolio_fixtures import person_in_post
 from tests.conftest import login
@@ -14,7 +13,7 @@ from tests.factories import AssignmentFactory, staff_with_login
 
 @pytest.fixture
 def s(db):
-    return person_in_post(datetime.date.today(), months_in_post=8, months_allowed=6)
+    return person_in_post(dates.today(), months_in_post=8, months_allowed=6)
 
 
 def ask_manager(client, s) -> Attainment:

@@ -1,6 +1,5 @@
 """Evidence: what may be uploaded, who may open it, and when it may be deleted."""
 
-import datetime
 import io
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.urls import reverse
 from competencies.models import Attainment, Evidence
 from competencies.portfolio import rules as portfolio_rules
 from competencies.portfolio import services as portfolio_services
+from ksf import dates
 from tests.conftest import login
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n"
@@ -244,7 +244,7 @@ def test_evidence_behind_a_verified_sign_off_cannot_be_deleted(world, client):
         value=world.framework.scale_values.get(proficient=True),
         status=Attainment.Status.VERIFIED,
         assessor=world.manager,
-        verified_on=datetime.date.today(),
+        verified_on=dates.today(),
     )
     attainment.evidence.add(item)
     login(client, world.user("clinician"))

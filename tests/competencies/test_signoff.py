@@ -11,6 +11,7 @@ from django.test import override_settings
 from competencies.models import Attainment, Evidence
 from competencies.portfolio import services as portfolio_services
 from competencies.portfolio.reminders import send_expiry_reminders
+from ksf import dates
 from ksf.models import Notification
 from tests.competencies.portfolio_fixtures import person_in_post, verified
 from tests.factories import StaffMemberFactory, staff_with_login
@@ -164,7 +165,7 @@ def test_no_reminder_when_renewed_or_far_off(s):
 
 
 def test_reminder_command_and_daily_task_schedule(s):
-    verified(s, on=TODAY, expires=datetime.date.today() + datetime.timedelta(days=30))
+    verified(s, on=TODAY, expires=dates.today() + datetime.timedelta(days=30))
     call_command("send_expiry_reminders")
     assert Notification.objects.filter(recipient=s.person.user).count() == 1
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -173,4 +174,4 @@ def test_reminder_command_and_daily_task_schedule(s):
         call_command("send_expiry_reminders", "--schedule")
         call_command("send_expiry_reminders", "--schedule")
         (queued,) = DBTaskResult.objects.all()
-        assert queued.run_after.date() == datetime.date.today() + datetime.timedelta(days=1)
+        assert queued.run_after.date() == dates.today() + datetime.timedelta(days=1)

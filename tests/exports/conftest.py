@@ -3,9 +3,9 @@ from dataclasses import dataclass
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 
 from competencies.models import CPDEntry
+from ksf import dates
 from ksf.models import DevelopmentReview
 from tests.exports.factories import FORMULA_LIKE, cpd_entry, file_evidence, link_evidence, review
 
@@ -26,7 +26,7 @@ class Planned:
 
 @pytest.fixture
 def planned(world) -> Planned:
-    today = timezone.localdate()
+    today = dates.today()
     cara = world.clinician
     cara.hcpc_number = "PH123456"
     cara.hcpc_renewal_date = today + relativedelta(months=5)

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from competencies.models import CPDEntry, Evidence
+from ksf import dates
 from ksf.models import DevelopmentReview, PDPObjective, Post, ReviewDimension, StaffMember
 
 FORMULA_LIKE = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)"]
@@ -31,7 +32,7 @@ def cpd_entry(
     }
     return CPDEntry.objects.create(
         staff=person,
-        date=timezone.localdate() - datetime.timedelta(days=days_ago),
+        date=dates.today() - datetime.timedelta(days=days_ago),
         title=title,
         activity_type=activity_type,
         hours=Decimal(hours),
@@ -60,7 +61,7 @@ def review(
     objectives: list[str] = (),
 ) -> DevelopmentReview:
     """A review, signed on ``signed`` (open if None), with reviewer levels and PDP objectives."""
-    end = signed or timezone.localdate()
+    end = signed or dates.today()
     created = DevelopmentReview.objects.create(
         staff=person,
         reviewer=reviewer,

@@ -6,10 +6,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from competencies.development.engine import development_status
 from competencies.portfolio.selectors import audit_window_start
+from ksf import dates
 from tests.conftest import login
 from tests.exports.factories import FORMULA_LIKE, review
 
@@ -80,7 +80,7 @@ def test_cpd_log_total_is_a_number_equal_to_the_sum_and_the_page(client, planned
     expected = sum(e.hours for e in planned.entries)  # the old entry is outside the two years
     assert len(activities) == len(planned.entries)
     assert all(isinstance(a["Hours"], (int, float)) for a in activities)
-    start = audit_window_start(timezone.localdate())
+    start = audit_window_start(dates.today())
     assert all(a["Date"].date() >= start for a in activities)
     assert total["Activity"] == "Total"
     assert total["Hours"] == pytest.approx(float(expected))
@@ -126,7 +126,7 @@ def test_open_review_objectives_are_shown_over_the_signed_ones(client, planned):
     assert "Review status: <strong>In preparation</strong>" in html
     objectives = rows(download(client, planned.person.staff_number)["PDP objectives"])
     assert [o["Objective"] for o in objectives] == ["Open objective"]
-    assert objectives[0]["Target date"].date() > timezone.localdate()
+    assert objectives[0]["Target date"].date() > dates.today()
 
 
 def test_page_summary_and_workbook_summary(client, planned):
@@ -150,9 +150,7 @@ def test_page_summary_and_workbook_summary(client, planned):
 def test_workbook_filename_names_person_and_date(client, planned):
     login(client, planned.world.manager.user)
     response = client.get(reverse("exports:plan_xlsx", args=[planned.person.staff_number]))
-    expected = (
-        f"development-plan-{planned.person.staff_number}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    )
+    expected = f"development-plan-{planned.person.staff_number}-{dates.today():%Y-%m-%d}.xlsx"
     assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
 
 

@@ -7,9 +7,9 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from competencies.development.engine import development_statuses
+from ksf import dates
 from ksf.models import StaffMember
 from tests.conftest import login
 from tests.exports.factories import FORMULA_LIKE, cpd_entry, review
@@ -36,14 +36,14 @@ def add_member(world, n: int, *, years_in_post: int = 2) -> StaffMember:
         team=world.team,
         post=world.post,
         line_manager=world.manager,
-        start_date=timezone.localdate() - relativedelta(years=years_in_post),
+        start_date=dates.today() - relativedelta(years=years_in_post),
     )
     cpd_entry(person, days_ago=20, hours="2")
     review(
         person,
         world.manager,
         world.post,
-        signed=timezone.localdate() - datetime.timedelta(days=60),
+        signed=dates.today() - datetime.timedelta(days=60),
         levels={"C1": 2},
         objectives=[f"Objective {n}"],
     )
@@ -52,7 +52,7 @@ def add_member(world, n: int, *, years_in_post: int = 2) -> StaffMember:
 
 def test_one_summary_row_per_current_member(client, planned):
     world = planned.world
-    today = timezone.localdate()
+    today = dates.today()
     twice = StaffMemberFactory(first_name="Two", last_name="Posts")
     AssignmentFactory(staff=twice, team=world.team, post=world.post)
     AssignmentFactory(staff=twice, team=world.team, post=PostFactory(service=world.team.service))

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from competencies.models import Attainment
+from ksf import dates
 from ksf.models import DevelopmentReview, StaffMember
 from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 
@@ -60,7 +61,7 @@ def test_clinician_asks_for_sign_off_and_the_assessor_verifies(page, demo):
     expect(page.locator("main")).to_contain_text("You verified Ffion Parry.")
     attainment = Attainment.objects.get(staff=ffion, competency__idnumber="MSK-4")
     assert attainment.status == Attainment.Status.VERIFIED
-    assert attainment.verified_on == datetime.date.today()
+    assert attainment.verified_on == dates.today()
     sign_out(page)
 
     sign_in(page, "clinician")
@@ -94,7 +95,7 @@ def test_manager_holds_the_review_and_both_sign(page, demo):
     page.get_by_label("Objective").fill("Run the spinal clinic independently")
     page.get_by_label("The gap it closes").fill("HWB6 assessment at level 3")
     page.get_by_label("Actions", exact=True).fill("Two supervised clinics a month, then solo.")
-    target = datetime.date.today() + datetime.timedelta(days=180)
+    target = dates.today() + datetime.timedelta(days=180)
     page.get_by_label("Target date").fill(target.isoformat())
     assert_accessible(page)
     page.get_by_role("button", name="Add the objective").click()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from competencies.models import CPDEntry
 from competencies.portfolio.selectors import audit_window_start
+from ksf import dates
 from ksf.models import StaffMember
 from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_clinician_records_an_activity_with_a_certificate(page, demo, tmp_path):
     person = StaffMember.objects.get(user__username="clinician")
-    today = datetime.date.today()
+    today = dates.today()
     for days, hours, kind in [(40, "2", "work_based"), (200, "7", "formal"), (400, "1", "other")]:
         CPDEntry.objects.create(
             staff=person,

@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.utils import timezone
-
+from ksf import dates
 from ksf.models import DevelopmentReview, PDPObjective
 from ksf.reviews import services
 
@@ -42,7 +41,7 @@ def add_objective(review: DevelopmentReview, user, text: str = "Lead a case revi
             "dimension": None,
             "actions": "Shadow the team lead",
             "support": "",
-            "target_date": timezone.localdate() + datetime.timedelta(days=90),
+            "target_date": dates.today() + datetime.timedelta(days=90),
             "status": PDPObjective.Status.NOT_STARTED,
         },
     )

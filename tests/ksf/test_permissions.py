@@ -3,6 +3,7 @@ import datetime
 from django.core.management import call_command
 from django.urls import reverse
 
+from ksf import dates
 from ksf.grants import sync_structure_permissions
 from ksf.models import PostAssignment
 from ksf.policies import staff_policy
@@ -25,7 +26,7 @@ def test_line_manager_sees_and_manages_their_people_but_not_others(world):
 
 def test_access_ends_the_day_the_assignment_ends(world, client):
     assignment = PostAssignment.objects.get(staff=world.clinician)
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = dates.today() - datetime.timedelta(days=1)
     assignment.end_date = yesterday
     assignment.save()
     # The daily job recomputes grants from the structure as it stands today.
@@ -41,9 +42,9 @@ def test_access_ends_the_day_the_assignment_ends(world, client):
 
 def test_sync_on_a_future_date_drops_grants_that_will_have_ended(world):
     assignment = PostAssignment.objects.get(staff=world.clinician)
-    assignment.end_date = datetime.date.today() + datetime.timedelta(days=10)
+    assignment.end_date = dates.today() + datetime.timedelta(days=10)
     assignment.save()
-    sync_structure_permissions(on=datetime.date.today() + datetime.timedelta(days=11))
+    sync_structure_permissions(on=dates.today() + datetime.timedelta(days=11))
     assert not world.manager.user.has_perm("ksf.view_portfolio_staffmember", world.clinician)
 
 

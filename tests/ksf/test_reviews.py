@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from ksf import dates
 from ksf.grants import sync_structure_permissions
 from ksf.models import (
     DevelopmentReview,
@@ -21,7 +22,7 @@ from ksf.reviews import selectors, services
 from tests.factories import AssignmentFactory, PostFactory, StaffMemberFactory, UserFactory
 from tests.ksf.review_helpers import add_objective, assess_all, fresh, ready, sign_both, start
 
-TODAY = datetime.date.today
+TODAY = dates.today
 
 
 def at(day: datetime.date) -> datetime.datetime:

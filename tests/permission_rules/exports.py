@@ -1,5 +1,6 @@
 """Development plans, team plans and the HCPC CPD profile."""
 
+from ksf import dates
 from tests.permission_matrix import Rule, everyone
 
 PERSON_VIEWERS = everyone(
@@ -19,7 +20,7 @@ def _clinician_with_cpd(w, name: str) -> dict:
         staff=w.clinician,
         title='=HYPERLINK("http://example.com","Shoulder course")',
         defaults={
-            "date": datetime.date.today() - datetime.timedelta(days=30),
+            "date": dates.today() - datetime.timedelta(days=30),
             "activity_type": CPDEntry.ActivityType.FORMAL,
             "hours": Decimal("6.5"),
             "description": "Two-day shoulder course.",

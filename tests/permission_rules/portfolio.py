@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from ksf import dates
 from tests.permission_matrix import Rule, everyone
 
 READERS = everyone("denied", anonymous="login", clinician="ok", manager="ok", administrator="ok")
@@ -21,7 +22,7 @@ def sample_entry(person):
 
     return CPDEntry.objects.create(
         staff=person,
-        date=datetime.date.today() - datetime.timedelta(days=30),
+        date=dates.today() - datetime.timedelta(days=30),
         title="Shoulder study day",
         activity_type=CPDEntry.ActivityType.FORMAL,
         hours=Decimal("6"),
