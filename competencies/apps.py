@@ -13,3 +13,7 @@ class CompetenciesConfig(AppConfig):
         from competencies.models import Framework
 
         register_permission_policy(Framework, framework_policy)
+
+        from competencies.frameworks import receivers
+
+        receivers.connect()

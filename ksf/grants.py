@@ -100,6 +100,7 @@ def sync_structure_permissions(
             for u, s, p in to_add
         ],
         batch_size=1000,
+        ignore_conflicts=True,  # a concurrent sync may have added the same row
     )
     granted, revoked = len(to_add), len(to_remove)
 
@@ -145,6 +146,7 @@ def sync_team_lead_grants() -> tuple[int, int]:
         [
             TeamUserObjectPermission(user_id=u, content_object_id=t, permission_id=team_perm)
             for u, t in add
-        ]
+        ],
+        ignore_conflicts=True,
     )
     return len(add), len(remove)

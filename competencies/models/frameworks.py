@@ -100,20 +100,9 @@ class Framework(
         return "competencies/framework_preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from competencies.frameworks.selectors import tree
-
         context = super().get_preview_context(request, mode_name)
         context["framework"] = self
-        context["nodes"] = tree(self) if self.pk else []
         return context
-
-    def publish(self, revision, *args, **kwargs):
-        """Every way of publishing (approval, admin, command) carries requirements forward."""
-        result = super().publish(revision, *args, **kwargs)
-        from competencies.requirements.services import move_requirements_to
-
-        move_requirements_to(type(self).objects.get(pk=self.pk))
-        return result
 
     @property
     def status(self) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import LazyObject
 
 from .frameworks import Competency, ScaleValue
@@ -171,7 +172,21 @@ class Attainment(models.Model):
                 | (models.Q(assessor__isnull=False) & models.Q(verified_on__isnull=False)),
                 name="attainment_verified_has_assessor",
             ),
+            # One open claim per person and competency: a new claim withdraws the old first.
+            models.UniqueConstraint(
+                fields=["staff", "competency"],
+                condition=models.Q(status__in=["self", "requested"]),
+                name="one_open_claim_per_competency",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.staff}: {self.competency} at {self.value} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        """Where the assessor decides the request."""
+        return reverse("development:signoff_decide", args=[self.pk])
+
+    def get_claimant_url(self) -> str:
+        """Where the person sees this competency, their claims and what to do next."""
+        return reverse("development:competency", args=[self.competency_id])

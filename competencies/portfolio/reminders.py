@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
 from competencies.models import Attainment
 from ksf import dates
@@ -43,7 +42,7 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
                 f"Your sign-off for {att.competency} expires on {att.expires_on:%-d %B %Y}. "
                 "Gather current evidence and ask for sign-off again."
             ),
-            url=reverse("development:competency", args=[att.competency_id]),
+            url=att.get_claimant_url(),
             key=f"expiry:{att.pk}:{threshold}",
         )
         sent += note is not None

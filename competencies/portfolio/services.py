@@ -17,8 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.urls import reverse
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from competencies.frameworks.selectors import assessable_competencies
@@ -244,13 +243,20 @@ def claim(
         status__in=Attainment.OPEN,
     )
     open_claims.update(status=Attainment.Status.WITHDRAWN)
-    attainment = Attainment.objects.create(
-        staff=person,
-        competency=competency,
-        value=value,
-        self_comment=comment,
-        status=Attainment.Status.SELF_ASSESSED,
-    )
+    try:
+        with transaction.atomic():
+            attainment = Attainment.objects.create(
+                staff=person,
+                competency=competency,
+                value=value,
+                self_comment=comment,
+                status=Attainment.Status.SELF_ASSESSED,
+            )
+    except IntegrityError as error:  # the same claim sent twice at once (two tabs)
+        raise ValidationError(
+            "You sent another claim for this competency at the same moment. "
+            "Check your claims below before sending it again."
+        ) from error
     attainment.evidence.set(evidence or [])
     audit.log_create(attainment, user)
     if assessor is not None:
@@ -289,7 +295,7 @@ def request_sign_off(attainment: Attainment, *, user: User, assessor: StaffMembe
             f"{attainment.staff.full_name} has assessed themselves at "
             f"'{attainment.value.name}' in {attainment.competency} and named you as assessor."
         ),
-        url=reverse("development:signoff_decide", args=[attainment.pk]),
+        url=attainment.get_absolute_url(),
     )
     return attainment
 
@@ -339,7 +345,7 @@ def decide(
         attainment.staff.user,
         f"{attainment.assessor.full_name} {verb} {attainment.competency.short_name}",
         comment or f"Signed off at '{attainment.value.name}'.",
-        url=reverse("development:competency", args=[attainment.competency_id]),
+        url=attainment.get_claimant_url(),
     )
     return attainment
 

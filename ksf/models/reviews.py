@@ -8,6 +8,7 @@ to an open review clears signatures already given, so nobody signs something tha
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from .framework import LEVEL_CHOICES, KSFDimension
 from .people import Post, StaffMember
@@ -72,10 +73,20 @@ class DevelopmentReview(models.Model):
                 condition=~models.Q(staff=models.F("reviewer")),
                 name="review_not_by_self",
             ),
+            # One review in progress per person: the service refuses a second with a message.
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=models.Q(staff_signed_at__isnull=True)
+                | models.Q(reviewer_signed_at__isnull=True),
+                name="one_open_review_per_person",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.staff}: review {self.period_start:%b %Y} to {self.period_end:%b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:detail", kwargs={"pk": self.pk})
 
     @property
     def is_signed(self) -> bool:

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, prefetch_related_objects
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.models import ModelLogEntry
@@ -88,13 +87,6 @@ class Saved:
 
 def _day(value: datetime.date) -> str:
     return date_format(value, "j F Y")
-
-
-def review_url(review: DevelopmentReview) -> str:
-    try:
-        return reverse("reviews:detail", kwargs={"pk": review.pk})
-    except NoReverseMatch:  # the portal pages are not mounted (e.g. a bare ksf install)
-        return ""
 
 
 def _fresh(review: DevelopmentReview) -> DevelopmentReview:
@@ -195,7 +187,7 @@ def _clear_signatures(
                 "Your signature on a development review was cleared",
                 f"{actor} changed the review of {review.staff.full_name} after you signed it. "
                 "Check the review and sign again when you agree.",
-                review_url(review),
+                review.get_absolute_url(),
             )
     return tuple(p.full_name for p in cleared)
 
@@ -225,6 +217,16 @@ def _check_level(value: object, row: ReviewDimension) -> int | None:
 
 
 # --- Starting a review -----------------------------------------------------------------
+
+
+def _refuse_second_open_review(person: StaffMember) -> None:
+    """One review in progress per person (also a database constraint)."""
+    existing = open_review(person)
+    if existing is not None:
+        raise ValidationError(
+            f"{person.full_name} already has a review in progress (started "
+            f"{_day(dates.local_date(existing.created_at))}): continue that one."
+        )
 
 
 @transaction.atomic
@@ -266,20 +268,20 @@ def start_review(
         )
     if errors:
         raise ValidationError(errors)
-    existing = open_review(person)
-    if existing is not None:
-        raise ValidationError(
-            f"{person.full_name} already has a review in progress (started "
-            f"{_day(dates.local_date(existing.created_at))}): continue that one."
-        )
-    review = DevelopmentReview.objects.create(
-        staff=person,
-        reviewer=reviewer,
-        post=post,
-        period_start=period_start,
-        period_end=period_end,
-        meeting_date=meeting_date,
-    )
+    _refuse_second_open_review(person)
+    try:
+        with transaction.atomic():
+            review = DevelopmentReview.objects.create(
+                staff=person,
+                reviewer=reviewer,
+                post=post,
+                period_start=period_start,
+                period_end=period_end,
+                meeting_date=meeting_date,
+            )
+    except IntegrityError:  # another manager started one at the same moment
+        _refuse_second_open_review(person)
+        raise
     ReviewDimension.objects.bulk_create(
         ReviewDimension(review=review, dimension_id=entry.dimension_id, required_level=level)
         for entry, level in levels
@@ -291,7 +293,7 @@ def start_review(
         "Your development review has started",
         f"{reviewer.full_name} started your development review for {post.title}.{when} "
         "Add your summary of the year and your own assessment before you meet.",
-        review_url(review),
+        review.get_absolute_url(),
     )
     return review
 
@@ -670,7 +672,7 @@ def sign(
             f"{signer.full_name} signed the development review of {fresh.staff.full_name}. "
             "Check it and sign when you agree."
         )
-    notify(other.user, subject, body, review_url(fresh))
+    notify(other.user, subject, body, fresh.get_absolute_url())
     return fresh
 
 
@@ -698,6 +700,6 @@ def add_addendum(review: DevelopmentReview, user: User, *, text: str) -> ReviewA
         other.user,
         "A note was added to a signed development review",
         f"{author.full_name} added a note to the development review of {fresh.staff.full_name}.",
-        review_url(fresh),
+        fresh.get_absolute_url(),
     )
     return note
