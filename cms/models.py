@@ -77,7 +77,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
         matches = []
         if query:
             matches = list(
-                Competency.objects.filter(framework__live=True, framework__retired=False)
+                Competency.objects.published()
                 .filter(
                     Q(short_name__icontains=query)
                     | Q(description__icontains=query)

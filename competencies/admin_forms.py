@@ -90,7 +90,7 @@ class AssignRequirementsForm(forms.Form):
             "service__name", "title"
         )
         self.fields["competencies"].queryset = (
-            Competency.objects.filter(framework__live=True, framework__retired=False)
+            Competency.objects.published()
             .select_related("framework")
             .order_by("framework__title", "depth", "sort_order")
         )

@@ -62,9 +62,3 @@ class DecisionForm(NHSFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].widget.attrs.pop("class", None)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "decline" and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Say why you are declining, so they know what to do.")
-        return data

@@ -35,7 +35,9 @@ class NHSFormMixin:
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] += " nhsuk-input--error"
+                # Radios and checkboxes are styled by their template and carry no class.
+                css = f"{widget.attrs.get('class', '')} nhsuk-input--error".strip()
+                widget.attrs["class"] = css
                 described = widget.attrs.get("aria-describedby", "")
                 widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
 

@@ -32,10 +32,6 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-def required(message: str) -> dict[str, str]:
-    return {"required": message}
-
-
 class VersionedForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -62,13 +58,6 @@ class StartReviewForm(PortalForm):
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = posts
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The end of the review period is before its start.")
-        return cleaned
 
 
 def level_choices(row: ReviewDimension) -> list[tuple[str, str]]:
@@ -186,17 +175,17 @@ class GatewayForm(VersionedForm):
 
 
 class ObjectiveForm(VersionedForm):
+    """What is required and how long each part may be is the service's rule (and message)."""
+
     objective = forms.CharField(
-        max_length=300,
+        required=False,
         help_text="What you will be able to do, in a sentence.",
-        error_messages=required("Write the objective."),
     )
     gap = forms.CharField(
         label="The gap it closes",
-        max_length=300,
+        required=False,
         help_text="A KSF dimension or a competency. Suggestions appear as you type.",
         widget=forms.TextInput(attrs={"list": "gap-suggestions", "autocomplete": "off"}),
-        error_messages=required("Say which gap the objective closes."),
     )
     dimension = forms.ModelChoiceField(
         label="KSF dimension (optional)",
@@ -208,12 +197,12 @@ class ObjectiveForm(VersionedForm):
         label="Actions",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you will do.",
-        error_messages=required("Say what will be done to meet it."),
+        required=False,
     )
     support = forms.CharField(
         label="Support needed", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    target_date = date_field("Target date", help_text="When it should be done by.")
+    target_date = date_field("Target date", required=False, help_text="When it should be done by.")
     status = forms.ChoiceField(choices=PDPObjective.Status.choices, initial="not_started")
 
     def __init__(self, *args, review: DevelopmentReview, **kwargs):
@@ -241,6 +230,5 @@ class NoteForm(PortalForm):
         label="Note",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="For example progress on an objective or something agreed since signing.",
-        max_length=5000,
-        error_messages=required("Write the note."),
+        required=False,
     )

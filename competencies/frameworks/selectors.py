@@ -7,11 +7,11 @@ from competencies.models import Competency, Framework
 
 def assessable_competencies() -> QuerySet[Competency]:
     """Competencies of published, current frameworks: the only ones anyone can claim."""
-    return Competency.objects.filter(framework__live=True, framework__retired=False)
+    return Competency.objects.published()
 
 
 def published_frameworks() -> QuerySet[Framework]:
-    return Framework.objects.filter(live=True, retired=False).order_by("title")
+    return Framework.objects.published().order_by("title")
 
 
 def latest_published(family) -> Framework | None:

@@ -92,7 +92,7 @@ def cf_documents(request: HttpRequest) -> JsonResponse:
     """Every published, current framework version, and the KSF, as a CFDocument."""
     base_url = _base_url(request)
     frameworks = (
-        Framework.objects.filter(live=True, retired=False)
+        Framework.objects.published()
         .exclude(identifier=ksf_document_identifier())
         .order_by("title", "-pk")
     )

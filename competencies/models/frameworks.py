@@ -19,6 +19,18 @@ from wagtail.models import (
 from wagtail.search import index
 
 
+class FrameworkQuerySet(models.QuerySet):
+    def published(self) -> "FrameworkQuerySet":
+        """Published and not retired: the versions staff see, claim and are required to hold."""
+        return self.filter(live=True, retired=False)
+
+
+class CompetencyQuerySet(models.QuerySet):
+    def published(self) -> "CompetencyQuerySet":
+        """Competencies of published, current frameworks: the only ones anyone can claim."""
+        return self.filter(framework__live=True, framework__retired=False)
+
+
 class Framework(
     WorkflowMixin,
     DraftStateMixin,
@@ -81,6 +93,8 @@ class Framework(
         index.SearchField("idnumber"),
         index.SearchField("publisher"),
     ]
+
+    objects = FrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "-version"]
@@ -177,6 +191,8 @@ class Competency(models.Model):
     cross_references = models.ManyToManyField(
         "self", blank=True, symmetrical=True, help_text="Related competencies, in any framework."
     )
+
+    objects = CompetencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "depth", "sort_order"]

@@ -6,12 +6,15 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import LazyObject
 
 from .frameworks import Competency, ScaleValue
+
+# The range of hours one CPD entry may record (checked with a message in portfolio.rules).
+CPD_MIN_HOURS = Decimal("0.25")
+CPD_MAX_HOURS = Decimal("500")
 
 
 class PrivateStorage(LazyObject):
@@ -84,7 +87,6 @@ class CPDEntry(models.Model):
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("500"))],
         help_text="In hours, e.g. 1.5.",
     )
     description = models.TextField("what you did")
@@ -105,7 +107,12 @@ class CPDEntry(models.Model):
         verbose_name_plural = "CPD entries"
         indexes = [models.Index(fields=["staff", "date"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(hours__gt=0), name="cpd_hours_positive")
+            # The rule and its message live in competencies.portfolio.rules.check_hours; this
+            # is the database's backstop for the same range.
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=CPD_MIN_HOURS, hours__lte=CPD_MAX_HOURS),
+                name="cpd_hours_range",
+            )
         ]
 
     def __str__(self) -> str:

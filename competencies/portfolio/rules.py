@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
+from competencies.models.portfolio import CPD_MAX_HOURS, CPD_MIN_HOURS
 from ksf import dates
 
-MIN_HOURS = Decimal("0.25")
-
-
-MAX_HOURS = Decimal("500")
+MIN_HOURS = CPD_MIN_HOURS  # a quarter of an hour: a short reading
+MAX_HOURS = CPD_MAX_HOURS  # a long course
 
 
 def check_date(value: datetime.date | None, today: datetime.date | None = None) -> None:

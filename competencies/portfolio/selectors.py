@@ -190,13 +190,11 @@ def period_label(first_day: datetime.date, period: Period) -> str:
 
 def competency_choices_queryset(entry: CPDEntry | None = None) -> QuerySet[Competency]:
     """Competencies of published frameworks (plus any the entry already links to)."""
-    condition = Q(framework__live=True, framework__retired=False)
+    choices = Competency.objects.published()
     if entry is not None and entry.pk:
-        condition |= Q(pk__in=entry.competencies.values("pk"))
-    return (
-        Competency.objects.filter(condition)
-        .select_related("framework")
-        .order_by("framework__title", "framework__pk", "depth", "sort_order", "pk")
+        choices |= Competency.objects.filter(pk__in=entry.competencies.values("pk"))
+    return choices.select_related("framework").order_by(
+        "framework__title", "framework__pk", "depth", "sort_order", "pk"
     )
 
 

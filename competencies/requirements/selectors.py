@@ -1,25 +1,14 @@
 """Reads about post requirements: which competencies a post or a person's posts require."""
 
-import datetime
-
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from competencies.models import (
     Competency,
     Framework,
     PostRequirement,
 )
+from ksf import dates
 from ksf.models import PostAssignment, StaffMember
-
-
-def required_competency_ids(person: StaffMember) -> set[int]:
-    """Competencies that the person's current posts require."""
-    posts = PostAssignment.objects.current().filter(staff=person).values("post_id")
-    return set(
-        PostRequirement.objects.filter(
-            post_id__in=posts, competency__framework__live=True
-        ).values_list("competency_id", flat=True)
-    )
 
 
 def posts_requiring(competency: Competency) -> QuerySet[PostRequirement]:
@@ -46,7 +35,27 @@ def requirements_left_behind(framework: Framework) -> QuerySet[PostRequirement]:
     )
 
 
-def requirement_filter_for(person: StaffMember, today: datetime.date | None = None) -> Q:
-    """Competencies the person's current posts require (for choosers that list them first)."""
-    posts = PostAssignment.objects.current(today).filter(staff=person).values("post_id")
-    return Q(requirements__post_id__in=posts)
+def requirements_of_person(person: StaffMember) -> QuerySet[PostRequirement]:
+    """What the person's current posts require (the one place this question is answered)."""
+    posts = PostAssignment.objects.current(dates.today()).filter(staff=person).values("post_id")
+    return PostRequirement.objects.filter(post_id__in=posts)
+
+
+def required_competency_ids(person: StaffMember) -> set[int]:
+    """Competencies of published frameworks that the person's current posts require."""
+    return set(
+        requirements_of_person(person)
+        .filter(competency__framework__live=True)
+        .values_list("competency_id", flat=True)
+    )
+
+
+def requirements_of_person_for(
+    person: StaffMember, competency: Competency
+) -> QuerySet[PostRequirement]:
+    """The person's current requirements for any version of this competency."""
+    return (
+        requirements_of_person(person)
+        .filter(competency__identifier=competency.identifier)
+        .select_related("post", "required_value")
+    )

@@ -280,17 +280,62 @@ def missing_for_signing(review: DevelopmentReview) -> list[str]:
     return missing
 
 
+def gateway_missing(
+    *,
+    gateway: str,
+    outcome: str,
+    reasons: str,
+    unmet: str,
+    action_plan: str,
+    review_date: datetime.date | None,
+) -> dict[str, tuple[str, str]]:
+    """What a chosen gateway decision still lacks: field -> (what is missing, what to do).
+
+    A pass needs reasons; a deferral needs reasons, the outline elements not yet met, an
+    action plan and a date to look at it again. The service refuses with the second part;
+    the review page lists the first.
+    """
+    if not gateway:
+        return {}
+    if not outcome:
+        return {"gateway_outcome": ("pass or defer", "Choose pass or defer.")}
+    Outcome = DevelopmentReview.Outcome
+    verb = "passing" if outcome == Outcome.PASS else "deferring"
+    needed = [
+        ("gateway_reasons", reasons, "reasons", f"Give the reasons for {verb} the gateway."),
+    ]
+    if outcome == Outcome.DEFER:
+        needed += [
+            (
+                "gateway_unmet",
+                unmet,
+                "the outline elements not yet met",
+                "Say which outline elements are not yet met.",
+            ),
+            (
+                "gateway_action_plan",
+                action_plan,
+                "an action plan",
+                "Give the action plan agreed to meet them.",
+            ),
+            (
+                "gateway_review_date",
+                review_date,
+                "a date to review again",
+                "Give a date to review the decision again.",
+            ),
+        ]
+    return {field: (label, message) for field, value, label, message in needed if not value}
+
+
 def gateway_gaps(review: DevelopmentReview) -> list[str]:
     """The parts of a chosen gateway decision still missing (empty when complete)."""
-    if not review.gateway:
-        return []
-    if not review.gateway_outcome:
-        return ["pass or defer"]
-    needed = [("reasons", review.gateway_reasons)]
-    if review.gateway_outcome == DevelopmentReview.Outcome.DEFER:
-        needed += [
-            ("the outline elements not yet met", review.gateway_unmet),
-            ("an action plan", review.gateway_action_plan),
-            ("a date to review again", review.gateway_review_date),
-        ]
-    return [label for label, value in needed if not value]
+    missing = gateway_missing(
+        gateway=review.gateway,
+        outcome=review.gateway_outcome,
+        reasons=review.gateway_reasons,
+        unmet=review.gateway_unmet,
+        action_plan=review.gateway_action_plan,
+        review_date=review.gateway_review_date,
+    )
+    return [label for label, _ in missing.values()]

@@ -38,6 +38,7 @@ from ksf.models import (
 from ksf.policies import review_policy
 from ksf.reviews.selectors import (
     default_period,
+    gateway_missing,
     missing_for_signing,
     open_review,
     required_levels,
@@ -425,21 +426,20 @@ def record_gateway(
         errors["gateway"] = "Choose the foundation gateway, the second gateway or no gateway."
     if outcome not in Outcome.values:
         errors["gateway_outcome"] = "Choose pass or defer."
-    if gateway and outcome == Outcome.PASS and not reasons:
-        errors["gateway_reasons"] = "Give the reasons for passing the gateway."
-    if gateway and outcome == Outcome.DEFER:
-        if not reasons:
-            errors["gateway_reasons"] = "Give the reasons for deferring the gateway."
-        if not unmet:
-            errors["gateway_unmet"] = "Say which outline elements are not yet met."
-        if not action_plan:
-            errors["gateway_action_plan"] = "Give the action plan agreed to meet them."
-        if review_date is None:
-            errors["gateway_review_date"] = "Give a date to review the decision again."
-        elif review_date < today:
-            errors["gateway_review_date"] = (
-                "The date to review again is in the past: choose today or a later date."
-            )
+    elif gateway in Gateway.values and outcome:
+        missing = gateway_missing(
+            gateway=gateway,
+            outcome=outcome,
+            reasons=reasons,
+            unmet=unmet,
+            action_plan=action_plan,
+            review_date=review_date,
+        )
+        errors.update({field: message for field, (_, message) in missing.items()})
+    if gateway and outcome == Outcome.DEFER and review_date is not None and review_date < today:
+        errors["gateway_review_date"] = (
+            "The date to review again is in the past: choose today or a later date."
+        )
     if errors:
         raise ValidationError(errors)
     if not gateway:  # no gateway this year: nothing of a decision is kept
