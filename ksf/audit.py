@@ -42,6 +42,17 @@ def diff(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, list[
     return {k: [before.get(k, "—"), v] for k, v in after.items() if before.get(k, "—") != v}
 
 
+def apply(instance: models.Model, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Set ``values`` (e.g. a form's cleaned data) on ``instance``; return the audit diff.
+
+    Nothing is saved: the caller saves only if the diff is not empty, then logs it.
+    """
+    before = snapshot(instance) if instance.pk else {}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return diff(before, snapshot(instance))
+
+
 def log_create(instance: models.Model, user: User | None, **data: Any) -> None:
     wagtail_log(instance=instance, action="wagtail.create", user=user, data=data or None)
 

@@ -12,6 +12,7 @@ Model-wide permissions come from the role groups; single-object grants from djan
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.db.models import Model, Q, QuerySet
@@ -20,10 +21,14 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from ksf import dates
 
+if TYPE_CHECKING:
+    from ksf.models import DevelopmentReview
+
 AnyUser = User | AnonymousUser
 
 
-def _active(user: AnyUser) -> bool:
+def _active(user: AnyUser) -> TypeGuard[User]:
+    """True for a signed-in, active user (never for the anonymous user)."""
     return bool(user.is_authenticated and user.is_active)
 
 
@@ -172,7 +177,7 @@ class ReviewPolicy:
     person's record (their managers, administrators) reads. Only a manager of the person who
     has a staff record can start one and become its reviewer."""
 
-    def access(self, user: AnyUser, review: Model) -> ReviewAccess:
+    def access(self, user: AnyUser, review: "DevelopmentReview") -> ReviewAccess:
         if not _active(user):
             return ReviewAccess(False, False, False)
         is_person = review.staff.user_id == user.pk
@@ -187,6 +192,8 @@ class ReviewPolicy:
     def may_start(self, user: AnyUser, person: Model) -> bool:
         from ksf.models import StaffMember
 
+        if not _active(user):
+            return False
         return (
             staff_policy.user_has_permission_for_instance(user, "manage_portfolio", person)
             and StaffMember.objects.filter(user_id=user.pk).exists()

@@ -26,7 +26,7 @@ def tree(framework: Framework) -> list[Competency]:
     """Depth-first list (parents before children) with each node's children counted."""
     from competencies.interchange.tree import tree_order
 
-    items = list(
+    items: list[Competency] = list(
         Competency.objects.filter(framework=framework).annotate(child_count=Count("children"))
     )
     return tree_order(items)

@@ -37,7 +37,7 @@ def _set_depths(node: Competency) -> None:
     stack = [node]
     while stack:
         current = stack.pop()
-        current.depth = current.parent.depth + 1 if current.parent_id else 1
+        current.depth = current.parent.depth + 1 if current.parent is not None else 1
         current.save(update_fields=["depth", "parent", "sort_order"])
         stack.extend(current.children.all())
 

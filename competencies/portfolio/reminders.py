@@ -33,6 +33,7 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
     )
     sent = 0
     for att in due:
+        assert att.expires_on is not None  # filtered on expires_on above
         days = (att.expires_on - today).days
         threshold = min(t for t in THRESHOLDS if days <= t)
         note = notify(

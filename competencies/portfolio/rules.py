@@ -120,6 +120,7 @@ def check_upload(upload: UploadedFile) -> FileKind:
         raise ValidationError(
             f"'{name}' is not an allowed type: use {ALLOWED_TYPES_TEXT}.", code="type"
         )
+    assert upload.size is not None, "Django gives every uploaded file a size"
     if upload.size == 0:
         raise ValidationError(f"'{name}' is empty: choose the file again.", code="empty")
     if upload.size > settings.EVIDENCE_MAX_BYTES:

@@ -5,9 +5,10 @@ querysets and dictionaries, not page-shaped data.
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet, Sum
@@ -103,7 +104,7 @@ def totals(entries: QuerySet[CPDEntry]) -> dict:
 
 def hours_per_type(entries: QuerySet[CPDEntry]) -> list[dict]:
     """Hours and entries per activity type, every type listed (zero when unused)."""
-    found = {
+    found: dict[str, Mapping[str, Any]] = {
         row["activity_type"]: row
         for row in entries.order_by()
         .values("activity_type")

@@ -180,6 +180,8 @@ def add_evidence(
     evidence = Evidence(owner=owner, uploaded_by=user if user and user.pk else None)
     if upload:
         kind = rules.check_upload(upload)
+        # check_upload has refused a nameless file (it has no type) and checked the size
+        assert upload.name is not None and upload.size is not None
         original = PurePath(upload.name).name
         evidence.original_name = original[:255]
         evidence.content_type = kind.content_type
@@ -193,7 +195,7 @@ def add_evidence(
         evidence.full_clean(exclude=["file", "uploaded_by"])
         evidence.save()
     except Exception:
-        if evidence.file:  # the file was written first: do not leave it behind
+        if evidence.file.name:  # the file was written first: do not leave it behind
             evidence.file.storage.delete(evidence.file.name)
         raise
     audit.log_create(evidence, user)
@@ -269,7 +271,7 @@ def _check_assessor(person: StaffMember, assessor: StaffMember | None) -> None:
         return
     if assessor.pk == person.pk:
         raise ValidationError({"assessor": "You cannot sign off your own competencies."})
-    if assessor.user_id is None or not assessor.user.is_active:
+    if assessor.user is None or not assessor.user.is_active:
         raise ValidationError(
             {"assessor": f"{assessor.full_name} cannot sign in, so cannot sign this off."}
         )
@@ -341,9 +343,11 @@ def decide(
     attainment.save()
     audit.log_change(attainment, user, {"status": [before, attainment.get_status_display()]})
     verb = "verified" if verify else "declined"
+    assessor = attainment.assessor
+    assert assessor is not None  # may_decide() refuses a claim without an assessor
     notify(
         attainment.staff.user,
-        f"{attainment.assessor.full_name} {verb} {attainment.competency.short_name}",
+        f"{assessor.full_name} {verb} {attainment.competency.short_name}",
         comment or f"Signed off at '{attainment.value.name}'.",
         url=attainment.get_claimant_url(),
     )

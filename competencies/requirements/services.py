@@ -35,7 +35,7 @@ def move_requirements_to(framework: Framework) -> MigrationReport:
             report.unmatched.append(requirement)
             continue
         requirement.competency = target
-        if requirement.required_value_id:
+        if requirement.required_value is not None:  # loaded by select_related
             requirement.required_value = values.get(requirement.required_value.name)
         requirement.save(update_fields=["competency", "required_value"])
         report.moved += 1

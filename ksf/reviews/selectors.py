@@ -7,6 +7,7 @@ agreement was complete.
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
@@ -24,6 +25,9 @@ from ksf.models import (
     ReviewDimension,
     StaffMember,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # installed with django-stubs, not at runtime
 
 REVIEW_INTERVAL_MONTHS = 12
 
@@ -44,12 +48,17 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
 
 def signing_date(review: DevelopmentReview) -> datetime.date | None:
     """The local date the second signature was given, or None while the review is open."""
-    if not review.is_signed:
+    staff_signed, reviewer_signed = review.staff_signed_at, review.reviewer_signed_at
+    if staff_signed is None or reviewer_signed is None:  # i.e. not review.is_signed
         return None
-    return dates.local_date(max(review.staff_signed_at, review.reviewer_signed_at))
+    return dates.local_date(max(staff_signed, reviewer_signed))
 
 
-def _signed_reviews() -> QuerySet[DevelopmentReview]:
+class _Signed(TypedDict):
+    signed: datetime.datetime  # when the second signature was given
+
+
+def _signed_reviews() -> "QuerySet[WithAnnotations[DevelopmentReview, _Signed]]":
     return DevelopmentReview.objects.filter(SIGNED).annotate(
         signed=Greatest("staff_signed_at", "reviewer_signed_at")
     )
@@ -301,7 +310,7 @@ def gateway_missing(
         return {"gateway_outcome": ("pass or defer", "Choose pass or defer.")}
     Outcome = DevelopmentReview.Outcome
     verb = "passing" if outcome == Outcome.PASS else "deferring"
-    needed = [
+    needed: list[tuple[str, object, str, str]] = [
         ("gateway_reasons", reasons, "reasons", f"Give the reasons for {verb} the gateway."),
     ]
     if outcome == Outcome.DEFER:

@@ -15,11 +15,12 @@ Rules every write follows:
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, Field, Model, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.models import ModelLogEntry
@@ -48,6 +49,8 @@ from ksf.services import notify
 
 SIGNATURE_SOURCE = "signature"
 NOTE_MAX_CHARS = 5000
+
+RawLevel = int | str | None  # a level as a form sends it: 1-4, "1"-"4", or blank
 
 
 class ReviewError(Exception):
@@ -101,10 +104,10 @@ def _fresh(review: DevelopmentReview) -> DevelopmentReview:
 
 def locked_message(review: DevelopmentReview) -> str:
     """What to tell someone who tries to change a signed review."""
-    return (
-        f"This review was signed on {_day(signing_date(review))} and cannot be changed. "
-        "Add a note instead."
-    )
+    signed_on = signing_date(review)
+    if signed_on is None:
+        raise ValueError(f"Review {review.pk} is not signed, so it is not locked.")
+    return f"This review was signed on {_day(signed_on)} and cannot be changed. Add a note instead."
 
 
 def _refuse_if_locked(review: DevelopmentReview) -> None:
@@ -203,7 +206,13 @@ def _level(value: int | None) -> str:
     return f"Level {value}" if value else "—"
 
 
-def _check_level(value: object, row: ReviewDimension) -> int | None:
+def _verbose_name(instance: Model, field_name: str) -> str:
+    # get_field() may also return a reverse relation, which has no verbose name; these are
+    # all the model's own columns.
+    return str(cast(Field, instance._meta.get_field(field_name)).verbose_name)
+
+
+def _check_level(value: RawLevel, row: ReviewDimension) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -308,7 +317,7 @@ def _save_assessment(
     *,
     version: int,
     summary: str,
-    dimensions: Mapping[int, tuple[object, str]],
+    dimensions: Mapping[int, tuple[RawLevel, str]],
     as_person: bool,
 ) -> Saved:
     fresh = _fresh(review)
@@ -333,12 +342,12 @@ def _save_assessment(
             continue
         label = row.dimension.code
         if level != before_level:
-            changes[f"{label} {row._meta.get_field(level_field).verbose_name}"] = [
+            changes[f"{label} {_verbose_name(row, level_field)}"] = [
                 _level(before_level),
                 _level(level),
             ]
         if text != before_text:
-            changes[f"{label} {row._meta.get_field(text_field).verbose_name}"] = [
+            changes[f"{label} {_verbose_name(row, text_field)}"] = [
                 _shown(before_text),
                 _shown(text),
             ]
@@ -347,7 +356,7 @@ def _save_assessment(
         changed_rows.append(row)
     summary = (summary or "").strip()
     if summary != getattr(fresh, summary_field):
-        verbose = str(fresh._meta.get_field(summary_field).verbose_name)
+        verbose = _verbose_name(fresh, summary_field)
         changes[verbose] = [_shown(getattr(fresh, summary_field)), _shown(summary)]
     if not changes:
         return Saved(changed=False)
@@ -369,7 +378,7 @@ def save_self_assessment(
     *,
     version: int,
     summary: str,
-    dimensions: Mapping[int, tuple[object, str]],
+    dimensions: Mapping[int, tuple[RawLevel, str]],
 ) -> Saved:
     """The person's summary of the year, and per review dimension id: (level 1-4, evidence)."""
     return _save_assessment(
@@ -384,7 +393,7 @@ def save_reviewer_assessment(
     *,
     version: int,
     summary: str,
-    dimensions: Mapping[int, tuple[object, str]],
+    dimensions: Mapping[int, tuple[RawLevel, str]],
 ) -> Saved:
     """The reviewer's summary, and per review dimension id: (level 1-4, comment)."""
     return _save_assessment(
@@ -454,10 +463,7 @@ def record_gateway(
         "gateway_action_plan": action_plan,
         "gateway_review_date": review_date,
     }
-    before = audit.snapshot(fresh)
-    for name, value in values.items():
-        setattr(fresh, name, value)
-    changes = audit.diff(before, audit.snapshot(fresh))
+    changes = audit.apply(fresh, values)
     if not changes:
         return Saved(changed=False)
     _claim(fresh, user, version)
@@ -478,7 +484,7 @@ def save_objective(
     user: User,
     *,
     version: int,
-    data: Mapping[str, object],
+    data: Mapping[str, Any],
     objective: PDPObjective | None = None,
     today: datetime.date | None = None,
 ) -> tuple[PDPObjective | None, Saved]:
@@ -499,7 +505,7 @@ def save_objective(
         if objective is not None
         else None
     )
-    values = {name: data.get(name) for name in OBJECTIVE_FIELDS}
+    values: dict[str, Any] = {name: data.get(name) for name in OBJECTIVE_FIELDS}
     for name in ("objective", "gap", "actions", "support"):
         values[name] = (values[name] or "").strip()
     values["status"] = values["status"] or PDPObjective.Status.NOT_STARTED
@@ -529,13 +535,9 @@ def save_objective(
         raise ValidationError(errors)
 
     target_obj = current or PDPObjective(review=fresh)
-    before = audit.snapshot(current) if current else {}
-    for name, value in values.items():
-        setattr(target_obj, name, value)
-    after = audit.snapshot(target_obj)
     changes = {
         f"Objective '{values['objective']}': {field}": pair
-        for field, pair in audit.diff(before, after).items()
+        for field, pair in audit.apply(target_obj, values).items()
         if field != "review" and field != "sort order"
     }
     if not changes:
