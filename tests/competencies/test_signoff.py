@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 
 from competencies.models import Attainment, Evidence
@@ -175,3 +176,18 @@ def test_reminder_command_and_daily_task_schedule(s):
         call_command("send_expiry_reminders", "--schedule")
         (queued,) = DBTaskResult.objects.all()
         assert queued.run_after.date() == dates.today() + datetime.timedelta(days=1)
+
+
+def test_a_new_claim_replaces_the_open_one_and_the_database_refuses_two_open(s):
+    first = ask(s)
+    second = ask(s, value="Competent")
+    first.refresh_from_db()
+    assert first.status == Attainment.Status.WITHDRAWN
+    assert second.status == Attainment.Status.REQUESTED
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attainment.objects.create(
+            staff=s.person,
+            competency=s.competency,
+            value=s.value("Competent"),
+            status=Attainment.Status.SELF_ASSESSED,
+        )

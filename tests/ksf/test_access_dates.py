@@ -1,0 +1,68 @@
+"""Access from the structure follows an assignment's dates whether or not the sync has run."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from ksf import dates
+from ksf.models import DevelopmentReview, PostAssignment
+from ksf.policies import staff_policy
+from tests.conftest import login
+from tests.factories import AssignmentFactory, staff_with_login
+from tests.ksf.review_helpers import start
+
+
+def test_a_new_line_manager_sees_the_person_from_the_start_date_without_a_sync(world, client):
+    newcomer = staff_with_login(first_name="New", last_name="Starter")
+    assignment = AssignmentFactory(
+        staff=newcomer,
+        team=world.other_team,
+        post=world.post,
+        line_manager=world.manager,
+        start_date=dates.today() + datetime.timedelta(days=1),
+    )
+    login(client, world.manager.user)
+    url = reverse("ksf:person_detail", args=[newcomer.staff_number])
+    assert client.get(url).status_code == 404  # not yet their manager
+    # The start date arrives; nothing else runs (no sync_permissions).
+    PostAssignment.objects.filter(pk=assignment.pk).update(start_date=dates.today())
+    assert client.get(url).status_code == 200
+    assert staff_policy.user_has_permission_for_instance(
+        world.manager.user, "manage_portfolio", newcomer
+    )
+
+
+def test_access_ends_on_the_end_date_without_a_sync(world, client):
+    login(client, world.manager.user)
+    url = reverse("ksf:person_detail", args=[world.clinician.staff_number])
+    assert client.get(url).status_code == 200
+    PostAssignment.objects.filter(staff=world.clinician).update(
+        end_date=dates.today() - datetime.timedelta(days=1)
+    )
+    assert client.get(url).status_code == 404
+    assert world.clinician not in staff_policy.instances_user_has_permission_for(
+        world.manager.user, "view_portfolio"
+    )
+
+
+def test_nobody_manages_themselves_even_with_the_model_permission(world):
+    admin = world.user("administrator")
+    own = staff_with_login(first_name="Ada", last_name="Admin")
+    own.user = admin
+    own.save()
+    assert not staff_policy.user_has_permission_for_instance(admin, "manage_portfolio", own)
+    assert staff_policy.user_has_permission_for_instance(admin, "view_portfolio", own)
+
+
+def test_the_database_holds_one_open_review_per_person(world):
+    review = start(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DevelopmentReview.objects.create(
+            staff=review.staff,
+            reviewer=review.reviewer,
+            post=review.post,
+            period_start=review.period_start,
+            period_end=review.period_end,
+        )
