@@ -88,3 +88,11 @@ def register_assign_menu_items():
         icon_name="tick-inverse",
         order=226,
     )
+
+
+@hooks.register("register_requirement_source")
+def register_requirement_sources():
+    """The KSF outline first, then the post's required competencies (see development.registry)."""
+    from competencies.development.sources import KSF_OUTLINE, POST_REQUIREMENTS
+
+    return [KSF_OUTLINE, POST_REQUIREMENTS]

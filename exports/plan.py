@@ -3,11 +3,19 @@
 The page, the workbook and the ``export_plan`` command all render the same ``DevelopmentPlan``,
 so the figures a clinician sees on screen are the figures their manager downloads. Team plans
 are built for everyone at once in a fixed number of queries, however many people the team has.
+
+Fellowship progress plugs in through the ``register_fellowship_progress`` Wagtail hook: a
+function taking no arguments returns a callable (or a list of them) taking ``(person, today)``
+and returning ``FellowshipLine`` rows; the page and the workbook show them (the workbook adds a
+"Fellowship progress" sheet only when there are rows). ``FellowshipLine`` lives in
+``competencies.development.registry`` so the fellowships app can build lines without importing
+``exports``. Requirements with a red, amber or green status plug in through
+``register_requirement_source`` instead (same module) and appear with the other requirements.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
@@ -15,12 +23,15 @@ from pathlib import PurePath
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Sum
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext
 
 from competencies.development.engine import (
     DevelopmentStatus,
     RequirementStatus,
     development_statuses,
 )
+from competencies.development.presenter import long_date
+from competencies.development.registry import FellowshipLine, fellowship_progress_sources
 from competencies.models import CPDEntry, Evidence
 from competencies.portfolio import selectors as portfolio_selectors
 from ksf import dates
@@ -70,11 +81,19 @@ class PDPSource:
 
     @property
     def description(self) -> str:
-        period = f"{self.period_start:%-d %B %Y} to {self.period_end:%-d %B %Y}"
+        words = {
+            "start": long_date(self.period_start),
+            "end": long_date(self.period_end),
+            "status": self.status.lower(),
+            "signed": long_date(self.signed_on) if self.signed_on else "",
+        }
         if self.is_open:
-            return f"Open review for {period} ({self.status.lower()})"
-        signed = f", signed {self.signed_on:%-d %B %Y}" if self.signed_on else ""
-        return f"Latest signed review for {period}{signed}"
+            return gettext("Open review for %(start)s to %(end)s (%(status)s)") % words
+        if self.signed_on:
+            return (
+                gettext("Latest signed review for %(start)s to %(end)s, signed %(signed)s") % words
+            )
+        return gettext("Latest signed review for %(start)s to %(end)s") % words
 
 
 @dataclass
@@ -123,17 +142,6 @@ class TypeHours:
 
 
 @dataclass
-class FellowshipLine:
-    """One step of a fellowship programme (filled once fellowships have a model)."""
-
-    fellowship: str
-    step: str
-    state: str
-    due: datetime.date | None = None
-    completed_on: datetime.date | None = None
-
-
-@dataclass
 class DevelopmentPlan:
     person: StaffMember
     today: datetime.date
@@ -179,14 +187,9 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-# Extension point: once the fellowships app has models, register a function here that
-# returns a person's ``FellowshipLine`` rows; the page and the workbook then show them
-# (the workbook adds a "Fellowship progress" sheet only when there are rows).
-FELLOWSHIP_SOURCES: list[Callable[[StaffMember, datetime.date], list[FellowshipLine]]] = []
-
-
 def fellowship_progress(person: StaffMember, today: datetime.date) -> list[FellowshipLine]:
-    return [line for source in FELLOWSHIP_SOURCES for line in source(person, today)]
+    """Lines from every ``register_fellowship_progress`` hook (see the module docstring)."""
+    return [line for source in fellowship_progress_sources() for line in source(person, today)]
 
 
 # Shared reads (batched, so the team workbook costs the same for 5 or 50 people) ------------

@@ -2,7 +2,9 @@
 
 Everything a person typed is written as text, never as a formula or a link: a CPD title such
 as ``=HYPERLINK(...)`` must not run when a manager opens the file. Dates are real Excel dates
-and hours real numbers, so the sheets can be sorted, filtered and added up.
+and hours real numbers, so the sheets can be sorted, filtered and added up. Headers, sheet names
+and labels are translated when the workbook is written; a requirement's words come from the
+development presenter, as on the page.
 """
 
 import io
@@ -11,8 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from competencies.development.engine import RequirementStatus
+from competencies.development.engine import Rag, RequirementStatus
+from competencies.development.presenter import kind_label, mandatory_label
 from exports.plan import DevelopmentPlan, TeamPlans
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,15 +26,15 @@ DATE_FORMAT = "d mmm yyyy"
 MAX_WIDTH = 60
 
 RAG_STYLE = {
-    "Red": {"bg_color": "#D5281B", "font_color": "#FFFFFF"},
-    "Amber": {"bg_color": "#FFB81C", "font_color": "#000000"},
-    "Green": {"bg_color": "#007F3B", "font_color": "#FFFFFF"},
+    Rag.RED: {"bg_color": "#D5281B", "font_color": "#FFFFFF"},
+    Rag.AMBER: {"bg_color": "#FFB81C", "font_color": "#000000"},
+    Rag.GREEN: {"bg_color": "#007F3B", "font_color": "#FFFFFF"},
 }
 
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    header: str | Promise  # translated when the sheet is written
     width: int = 14
     wrap: bool = False
 
@@ -37,8 +43,8 @@ def _hours(value: Decimal) -> float:
     return float(value)
 
 
-def _kind(row: RequirementStatus) -> str:
-    return "KSF dimension" if row.kind == "ksf" else "Competency"
+def _yes_no(value: bool) -> str:
+    return gettext("Yes") if value else gettext("No")
 
 
 class _Workbook:
@@ -59,26 +65,27 @@ class _Workbook:
         self.bold = book.add_format({"bold": True, "valign": "top"})
         self.bold_number = book.add_format({"bold": True, "valign": "top", "num_format": "0.00"})
         self.rag = {
-            label: book.add_format({"bold": True, "valign": "top", "border": 1, **style})
-            for label, style in RAG_STYLE.items()
+            rag.label: book.add_format({"bold": True, "valign": "top", "border": 1, **style})
+            for rag, style in RAG_STYLE.items()
         }
 
     def sheet(
         self,
-        name: str,
+        name: str | Promise,
         columns: Sequence[Column],
         rows: Sequence[Sequence],
         *,
-        rag_column: str | None = None,
-        total: tuple[str, str, float] | None = None,
+        rag_column: Column | None = None,
+        total: tuple[Column, Column, float] | None = None,
     ) -> None:
         """Write ``rows`` under a frozen, filterable header.
 
-        ``rag_column`` names the column whose cells are filled red, amber or green (the word
+        ``rag_column`` is the column whose cells are filled red, amber or green (the word
         stays in the cell). ``total`` is (label column, number column, value): a bold total row
         holding the number itself, not a formula.
         """
-        headers = [c.header for c in columns]
+        name = str(name)
+        headers = [str(c.header) for c in columns]
         frame = pd.DataFrame(list(rows), columns=headers, dtype=object)
         frame.to_excel(self.writer, sheet_name=name, index=False)
         sheet = self.writer.sheets[name]
@@ -88,14 +95,16 @@ class _Workbook:
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
         if rag_column:
-            col = headers.index(rag_column)
-            for offset, label in enumerate(frame[rag_column]):
+            col = headers.index(str(rag_column.header))
+            for offset, label in enumerate(frame[headers[col]]):
                 sheet.write_string(offset + 1, col, label, self.rag[label])
         if total:
             label_col, number_col, value = total
             row = len(frame) + 1
-            sheet.write_string(row, headers.index(label_col), "Total", self.bold)
-            sheet.write_number(row, headers.index(number_col), value, self.bold_number)
+            sheet.write_string(
+                row, headers.index(str(label_col.header)), gettext("Total"), self.bold
+            )
+            sheet.write_number(row, headers.index(str(number_col.header)), value, self.bold_number)
 
     def close(self) -> bytes:
         self.writer.close()
@@ -104,53 +113,58 @@ class _Workbook:
 
 # One person's plan --------------------------------------------------------------------------
 
-SUMMARY_COLUMNS = [Column("Item", 30), Column("Value", 60, wrap=True)]
+SUMMARY_COLUMNS = [Column(_("Item"), 30), Column(_("Value"), 60, wrap=True)]
+
+RAG_COLUMN = Column(_("RAG"), 8)
 
 REQUIREMENT_COLUMNS = [
-    Column("RAG", 8),
-    Column("State", 24, wrap=True),
-    Column("Type", 15),
-    Column("Code", 10),
-    Column("Requirement", 40, wrap=True),
-    Column("Framework", 24, wrap=True),
-    Column("Post", 24, wrap=True),
-    Column("Mandatory", 11),
-    Column("Needed", 22, wrap=True),
-    Column("Held", 18, wrap=True),
-    Column("Verified on", 13),
-    Column("Expires on", 13),
-    Column("Assessor", 18),
-    Column("Due", 13),
-    Column("What to do next", 50, wrap=True),
+    RAG_COLUMN,
+    Column(_("State"), 24, wrap=True),
+    Column(_("Type"), 15),
+    Column(_("Code"), 10),
+    Column(_("Requirement"), 40, wrap=True),
+    Column(_("Framework"), 24, wrap=True),
+    Column(_("Post"), 24, wrap=True),
+    Column(_("Mandatory"), 11),
+    Column(_("Needed"), 22, wrap=True),
+    Column(_("Held"), 18, wrap=True),
+    Column(_("Verified on"), 13),
+    Column(_("Expires on"), 13),
+    Column(_("Assessor"), 18),
+    Column(_("Due"), 13),
+    Column(_("What to do next"), 50, wrap=True),
 ]
 
 OBJECTIVE_COLUMNS = [
-    Column("Objective", 40, wrap=True),
-    Column("The gap it closes", 28, wrap=True),
-    Column("Actions", 45, wrap=True),
-    Column("Support needed", 30, wrap=True),
-    Column("Target date", 13),
-    Column("Status", 16),
+    Column(_("Objective"), 40, wrap=True),
+    Column(_("The gap it closes"), 28, wrap=True),
+    Column(_("Actions"), 45, wrap=True),
+    Column(_("Support needed"), 30, wrap=True),
+    Column(_("Target date"), 13),
+    Column(_("Status"), 16),
 ]
 
+CPD_ACTIVITY_COLUMN = Column(_("Activity"), 40, wrap=True)
+CPD_HOURS_COLUMN = Column(_("Hours"), 8)
+
 CPD_COLUMNS = [
-    Column("Date", 13),
-    Column("Activity", 40, wrap=True),
-    Column("Type", 24),
-    Column("Hours", 8),
-    Column("What you did", 45, wrap=True),
-    Column("What you learnt", 40, wrap=True),
-    Column("How it changed your practice", 40, wrap=True),
-    Column("Benefit to service users", 40, wrap=True),
-    Column("Evidence", 30, wrap=True),
+    Column(_("Date"), 13),
+    CPD_ACTIVITY_COLUMN,
+    Column(_("Type"), 24),
+    CPD_HOURS_COLUMN,
+    Column(_("What you did"), 45, wrap=True),
+    Column(_("What you learnt"), 40, wrap=True),
+    Column(_("How it changed your practice"), 40, wrap=True),
+    Column(_("Benefit to service users"), 40, wrap=True),
+    Column(_("Evidence"), 30, wrap=True),
 ]
 
 FELLOWSHIP_COLUMNS = [
-    Column("Fellowship", 30, wrap=True),
-    Column("Step", 40, wrap=True),
-    Column("State", 20),
-    Column("Due", 13),
-    Column("Completed on", 13),
+    Column(_("Fellowship"), 30, wrap=True),
+    Column(_("Step"), 40, wrap=True),
+    Column(_("State"), 20),
+    Column(_("Due"), 13),
+    Column(_("Completed on"), 13),
 ]
 
 
@@ -158,12 +172,12 @@ def requirement_cells(row: RequirementStatus) -> list:
     return [
         row.rag.label,
         row.state,
-        _kind(row),
+        kind_label(row.kind),
         row.code,
         row.title,
         row.framework_title,
         row.post_title,
-        "Mandatory" if row.mandatory else "Desirable",
+        mandatory_label(row.mandatory),
         row.required,
         row.held,
         row.verified_on,
@@ -176,30 +190,43 @@ def requirement_cells(row: RequirementStatus) -> list:
 
 def _summary_rows(plan: DevelopmentPlan) -> list[list]:
     person = plan.person
+    none, not_recorded = gettext("None"), gettext("Not recorded")
+    posts = "; ".join(
+        gettext("%(post)s (band %(band)s)") % {"post": p.title, "band": p.band} for p in plan.posts
+    )
     rows: list[list] = [
-        ["Name", person.full_name],
-        ["Staff number", person.staff_number],
-        ["Profession", person.get_profession_display()],
-        ["Pay band", person.get_band_display()],
-        ["Current posts", "; ".join(f"{p.title} (band {p.band})" for p in plan.posts) or "None"],
-        ["Team", "; ".join(plan.teams) or "None"],
-        ["Line manager", "; ".join(plan.line_managers) or "Not recorded"],
-        ["HCPC registration number", person.hcpc_number or "Not recorded"],
-        ["HCPC renewal date", person.hcpc_renewal_date or "Not recorded"],
-        ["Requirements", len(plan.rows)],
-        ["Red (overdue or expired)", plan.counts["red"]],
-        ["Amber (in progress or expiring soon)", plan.counts["amber"]],
-        ["Green (met)", plan.counts["green"]],
-        ["Next development review due", plan.next_review_due or "No current post"],
-        ["Development review overdue", "Yes" if plan.review_overdue else "No"],
-        ["PDP objectives from", plan.pdp.description if plan.pdp else "No development review yet"],
-        ["CPD period from", plan.cpd_start],
-        ["CPD period to", plan.cpd_end],
-        ["CPD activities", len(plan.cpd)],
-        ["CPD hours", _hours(plan.cpd_total_hours)],
+        [gettext("Name"), person.full_name],
+        [gettext("Staff number"), person.staff_number],
+        [gettext("Profession"), person.get_profession_display()],
+        [gettext("Pay band"), person.get_band_display()],
+        [gettext("Current posts"), posts or none],
+        [gettext("Team"), "; ".join(plan.teams) or none],
+        [gettext("Line manager"), "; ".join(plan.line_managers) or not_recorded],
+        [gettext("HCPC registration number"), person.hcpc_number or not_recorded],
+        [gettext("HCPC renewal date"), person.hcpc_renewal_date or not_recorded],
+        [gettext("Requirements"), len(plan.rows)],
+        [gettext("Red (overdue or expired)"), plan.counts["red"]],
+        [gettext("Amber (in progress or expiring soon)"), plan.counts["amber"]],
+        [gettext("Green (met)"), plan.counts["green"]],
+        [
+            gettext("Next development review due"),
+            plan.next_review_due or gettext("No current post"),
+        ],
+        [gettext("Development review overdue"), _yes_no(plan.review_overdue)],
+        [
+            gettext("PDP objectives from"),
+            plan.pdp.description if plan.pdp else gettext("No development review yet"),
+        ],
+        [gettext("CPD period from"), plan.cpd_start],
+        [gettext("CPD period to"), plan.cpd_end],
+        [gettext("CPD activities"), len(plan.cpd)],
+        [gettext("CPD hours"), _hours(plan.cpd_total_hours)],
     ]
-    rows += [[f"CPD hours: {t.label}", _hours(t.hours)] for t in plan.cpd_hours_by_type]
-    rows.append(["Prepared on", plan.today])
+    rows += [
+        [gettext("CPD hours: %(type)s") % {"type": t.label}, _hours(t.hours)]
+        for t in plan.cpd_hours_by_type
+    ]
+    rows.append([gettext("Prepared on"), plan.today])
     return rows
 
 
@@ -223,15 +250,15 @@ def _cpd_rows(plan: DevelopmentPlan) -> list[list]:
 def plan_workbook(plan: DevelopmentPlan) -> bytes:
     """The person's development plan as an .xlsx file."""
     book = _Workbook()
-    book.sheet("Summary", SUMMARY_COLUMNS, _summary_rows(plan))
+    book.sheet(_("Summary"), SUMMARY_COLUMNS, _summary_rows(plan))
     book.sheet(
-        "Requirements",
+        _("Requirements"),
         REQUIREMENT_COLUMNS,
         [requirement_cells(r) for r in plan.rows],
-        rag_column="RAG",
+        rag_column=RAG_COLUMN,
     )
     book.sheet(
-        "PDP objectives",
+        _("PDP objectives"),
         OBJECTIVE_COLUMNS,
         [
             [o.objective, o.gap, o.actions, o.support, o.target_date, o.status]
@@ -239,14 +266,14 @@ def plan_workbook(plan: DevelopmentPlan) -> bytes:
         ],
     )
     book.sheet(
-        "CPD log",
+        _("CPD log"),
         CPD_COLUMNS,
         _cpd_rows(plan),
-        total=("Activity", "Hours", _hours(plan.cpd_total_hours)),
+        total=(CPD_ACTIVITY_COLUMN, CPD_HOURS_COLUMN, _hours(plan.cpd_total_hours)),
     )
     if plan.fellowship_progress:
         book.sheet(
-            "Fellowship progress",
+            _("Fellowship progress"),
             FELLOWSHIP_COLUMNS,
             [
                 [f.fellowship, f.step, f.state, f.due, f.completed_on]
@@ -259,25 +286,25 @@ def plan_workbook(plan: DevelopmentPlan) -> bytes:
 # A team's plans -----------------------------------------------------------------------------
 
 TEAM_SUMMARY_COLUMNS = [
-    Column("Name", 24),
-    Column("Staff number", 14),
-    Column("Post", 30, wrap=True),
-    Column("Red", 7),
-    Column("Amber", 8),
-    Column("Green", 8),
-    Column("Next review due", 16),
-    Column("Review overdue", 15),
-    Column("CPD hours (last 12 months)", 14),
+    Column(_("Name"), 24),
+    Column(_("Staff number"), 14),
+    Column(_("Post"), 30, wrap=True),
+    Column(_("Red"), 7),
+    Column(_("Amber"), 8),
+    Column(_("Green"), 8),
+    Column(_("Next review due"), 16),
+    Column(_("Review overdue"), 15),
+    Column(_("CPD hours (last 12 months)"), 14),
 ]
 
-PERSON_COLUMNS = [Column("Name", 24), Column("Staff number", 14)]
+PERSON_COLUMNS = [Column(_("Name"), 24), Column(_("Staff number"), 14)]
 
 
 def team_workbook(plans: TeamPlans) -> bytes:
     """Every current member's plan in one .xlsx file: a row each, then all their rows."""
     book = _Workbook()
     book.sheet(
-        "Summary",
+        _("Summary"),
         TEAM_SUMMARY_COLUMNS,
         [
             [
@@ -288,25 +315,25 @@ def team_workbook(plans: TeamPlans) -> bytes:
                 m.counts["amber"],
                 m.counts["green"],
                 m.next_review_due,
-                "Yes" if m.review_overdue else "No",
+                _yes_no(m.review_overdue),
                 _hours(m.cpd_hours),
             ]
             for m in plans.members
         ],
     )
     book.sheet(
-        "Requirements",
+        _("Requirements"),
         PERSON_COLUMNS + REQUIREMENT_COLUMNS,
         [
             [m.person.full_name, m.person.staff_number, *requirement_cells(r)]
             for m in plans.members
             for r in m.status.rows
         ],
-        rag_column="RAG",
+        rag_column=RAG_COLUMN,
     )
     book.sheet(
-        "PDP objectives",
-        [*PERSON_COLUMNS, Column("From review", 40, wrap=True), *OBJECTIVE_COLUMNS],
+        _("PDP objectives"),
+        [*PERSON_COLUMNS, Column(_("From review"), 40, wrap=True), *OBJECTIVE_COLUMNS],
         [
             [
                 m.person.full_name,

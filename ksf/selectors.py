@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from ksf import dates
 from ksf.models import (
     KSFDimension,
     Notification,
@@ -14,6 +15,7 @@ from ksf.models import (
     StaffMember,
     Team,
 )
+from ksf.models.people import current_q
 from ksf.policies import staff_policy, team_policy
 
 
@@ -60,6 +62,23 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     return team_policy.instances_user_has_permission_for(user, "view_workforce").select_related(
         "service", "site", "lead"
     )
+
+
+def with_headcount(teams: QuerySet[Team], on: datetime.date | None = None) -> QuerySet[Team]:
+    """Teams annotated with ``people`` and ``wte`` in post on ``on``, in one query."""
+    current = current_q(on or dates.today(), prefix="assignments__")
+    return teams.annotate(
+        people=Count("assignments__staff", filter=current, distinct=True),
+        wte=Sum("assignments__wte", filter=current),
+    )
+
+
+def teams_led_by(staff: StaffMember) -> QuerySet[Team]:
+    return Team.objects.filter(lead=staff).select_related("site", "service")
+
+
+def teams_in_services_led_by(staff: StaffMember) -> QuerySet[Team]:
+    return Team.objects.filter(service__lead=staff).select_related("site", "service", "lead")
 
 
 def current_assignments(staff: StaffMember) -> QuerySet[PostAssignment]:

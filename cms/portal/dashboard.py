@@ -4,9 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, Sum
 
-from ksf import selectors
+from ksf import dates, selectors
 from ksf.models import Post, StaffMember, Team
 from ksf.roles import Role, roles_for
 
@@ -25,7 +24,7 @@ class Dashboard:
 
 
 def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
-    today = today or datetime.date.today()
+    today = today or dates.today()
     roles = roles_for(user)
     staff = selectors.staff_for_user(user)
     board = Dashboard(roles=roles, staff=staff)
@@ -45,7 +44,7 @@ def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
 
 
 def _me(staff: StaffMember, today: datetime.date) -> dict:
-    from competencies.development.engine import development_status
+    from competencies.development.engine import Rag, development_status
     from competencies.portfolio.selectors import waiting_for
     from ksf.reviews.selectors import next_review_due, open_review
     from ksf.selectors import unread_for
@@ -60,8 +59,8 @@ def _me(staff: StaffMember, today: datetime.date) -> dict:
         "counts": status.counts,
         "total": len(status.rows),
         "attention": sorted(
-            (r for r in status.rows if r.rag != "green"),
-            key=lambda r: (r.rag != "red", r.due or today),
+            (r for r in status.rows if r.rag != Rag.GREEN),
+            key=lambda r: (r.rag != Rag.RED, r.due or today),
         )[:5],
         "review_due": next_review_due(staff, today),
         "open_review": open_review(staff),
@@ -74,32 +73,15 @@ def _manager(user: User, staff: StaffMember) -> dict:
     from competencies.development.team import people_overview
 
     rows = people_overview(selectors.people_managed_by(user))
-    teams = list(
-        Team.objects.filter(lead=staff)
-        .select_related("site", "service")
-        .annotate(
-            people=Count("assignments__staff", filter=_current_q(), distinct=True),
-            wte=Sum("assignments__wte", filter=_current_q()),
-        )
-    )
+    teams = list(selectors.with_headcount(selectors.teams_led_by(staff)))
     return {"people": rows, "teams": teams}
-
-
-def _current_q(prefix: str = "assignments__") -> Q:
-    today = datetime.date.today()
-    return Q(**{f"{prefix}start_date__lte": today}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
-    )
 
 
 def _service_lead(user: User, staff: StaffMember | None) -> dict:
     teams = selectors.teams_visible_to(user)
     if staff is not None and staff.services_led.exists():
-        teams = Team.objects.filter(service__lead=staff).select_related("site", "service", "lead")
-    teams = teams.annotate(
-        people=Count("assignments__staff", filter=_current_q(), distinct=True),
-        wte=Sum("assignments__wte", filter=_current_q()),
-    ).order_by("service__name", "name")
+        teams = selectors.teams_in_services_led_by(staff)
+    teams = selectors.with_headcount(teams).order_by("service__name", "name")
     return {"teams": list(teams)}
 
 

@@ -11,10 +11,11 @@ from cms.portal.development_forms import ClaimForm, DecisionForm
 from cms.portal.forms import add_validation_errors
 from competencies.development.engine import development_status
 from competencies.frameworks import selectors as frameworks_selectors
-from competencies.models import Attainment, PostRequirement
+from competencies.models import Attainment
 from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
 from competencies.portfolio.policies import attainment_policy
+from competencies.requirements.selectors import requirements_of_person_for
 from ksf import access
 from ksf.selectors import current_assignments
 
@@ -78,10 +79,7 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
                 else "Self-assessment saved. Ask for sign-off when you are ready.",
             )
             return redirect("development:competency", pk=item.pk)
-    requirements = PostRequirement.objects.filter(
-        competency__identifier=item.identifier,
-        post__in=[a.post for a in current_assignments(person)],
-    ).select_related("post", "required_value")
+    requirements = requirements_of_person_for(person, item)
     return render(
         request,
         "portal/development/competency.html",

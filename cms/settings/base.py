@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,6 +112,9 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
+# Every user-facing string goes through gettext; a Welsh catalogue (cy) added under an app's
+# locale/ folder is picked up from the browser's language without a code change.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 
 from competencies.development.engine import EXPIRY_WARNING_DAYS, development_statuses
 from competencies.models import Attainment
+from ksf import dates
 from ksf.models import PostAssignment, StaffMember
 from ksf.reviews.selectors import ReviewDue, reviews_due
 
@@ -29,10 +30,10 @@ def people_overview(
     people: QuerySet[StaffMember], today: datetime.date | None = None
 ) -> list[PersonOverview]:
     """One row per person in a constant number of queries, whatever the team size."""
-    today = today or datetime.date.today()
-    people = list(people.order_by("last_name", "first_name"))
-    ids = [p.pk for p in people]
-    statuses = development_statuses(people, today)
+    today = today or dates.today()
+    members = list(people.order_by("last_name", "first_name"))
+    ids = [p.pk for p in members]
+    statuses = development_statuses(members, today)
     posts: dict[int, list[str]] = {}
     for staff_id, title in (
         PostAssignment.objects.current(today)
@@ -57,5 +58,5 @@ def people_overview(
             signoffs_waiting=waiting.get(p.pk, 0),
             review=due.get(p.pk),
         )
-        for p in people
+        for p in members
     ]

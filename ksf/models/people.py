@@ -112,12 +112,19 @@ class Post(index.Indexed, ClusterableModel):
         return {"KSF outline": self.outline_summary()}
 
 
+def current_q(on: datetime.date, prefix: str = "") -> Q:
+    """An assignment in force on ``on`` (from its start date to its end date, inclusive).
+
+    ``prefix`` reaches assignments through a relation, e.g. ``"assignments__"`` from a team.
+    """
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
 class CurrentAssignmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "CurrentAssignmentQuerySet":
-        on = on or dates.today()
-        return self.filter(start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
+        return self.filter(current_q(on or dates.today()))
 
 
 class PostAssignment(models.Model):
