@@ -1,6 +1,7 @@
 """Admin forms with the rules a person would expect enforced at the form."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from ksf.models import KSFDimension, Post
@@ -20,7 +21,7 @@ class PostForm(WagtailAdminModelForm):
             if data.get("DELETE") or not data.get("dimension"):
                 continue
             if data["dimension"] in chosen:
-                form.add_error("dimension", "This dimension is already in the outline.")
+                form.add_error("dimension", gettext("This dimension is already in the outline."))
                 valid = False
             chosen.append(data["dimension"])
         if chosen:
@@ -29,29 +30,37 @@ class PostForm(WagtailAdminModelForm):
             )
             if missing:
                 codes = ", ".join(f"{d.code} {d.title}" for d in missing)
-                self.add_error(None, f"A KSF outline needs all 6 core dimensions. Add: {codes}.")
+                self.add_error(
+                    None,
+                    gettext("A KSF outline needs all 6 core dimensions. Add: %(dimensions)s.")
+                    % {"dimensions": codes},
+                )
                 valid = False
         return valid
 
 
 class StaffImportForm(forms.Form):
     file = forms.FileField(
-        label="Staff file",
-        help_text="A .csv or .xlsx export from ESR or your HR system, one row per person.",
+        label=gettext_lazy("Staff file"),
+        help_text=gettext_lazy(
+            "A .csv or .xlsx export from ESR or your HR system, one row per person."
+        ),
     )
     create_logins = forms.BooleanField(
-        label="Create logins for new people with an email address",
+        label=gettext_lazy("Create logins for new people with an email address"),
         required=False,
         initial=True,
-        help_text="They choose a password with 'Forgotten your password?' on the sign-in page.",
+        help_text=gettext_lazy(
+            "They choose a password with 'Forgotten your password?' on the sign-in page."
+        ),
     )
 
 
 class CopyOutlineForm(forms.Form):
     source = forms.ModelChoiceField(
         queryset=Post.objects.none(),
-        label="Copy the outline from",
-        help_text="The target post's current outline is replaced.",
+        label=gettext_lazy("Copy the outline from"),
+        help_text=gettext_lazy("The target post's current outline is replaced."),
     )
 
     def __init__(self, *args, target: Post, **kwargs):

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from wagtail.admin.auth import PermissionPolicyChecker
 
 from ksf import services
@@ -31,7 +32,11 @@ def staff_import(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 create_logins=form.cleaned_data["create_logins"],
             )
-            messages.success(request, f"Imported {upload.name}. {result.summary()}")
+            messages.success(
+                request,
+                gettext("Imported %(file)s. %(summary)s")
+                % {"file": upload.name, "summary": result.summary()},
+            )
         except ImportFailed as exc:
             failure = exc
     return TemplateResponse(
@@ -43,7 +48,7 @@ def staff_import(request: HttpRequest) -> HttpResponse:
             "failure": failure,
             "required": REQUIRED,
             "optional": OPTIONAL,
-            "page_title": "Import staff",
+            "page_title": gettext("Import staff"),
             "header_icon": "group",
         },
     )
@@ -74,7 +79,13 @@ def copy_outline(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("source", exc)
         else:
-            messages.success(request, f"Copied {count} dimensions into the outline of {target}.")
+            # The English says "dimensions" for any count; ngettext lets other languages vary.
+            message = ngettext(
+                "Copied %(count)s dimensions into the outline of %(post)s.",
+                "Copied %(count)s dimensions into the outline of %(post)s.",
+                count,
+            )
+            messages.success(request, message % {"count": count, "post": target})
             return redirect(reverse("ksf_post:edit", args=[target.pk]))
     return TemplateResponse(
         request,
@@ -82,7 +93,7 @@ def copy_outline(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "target": target,
-            "page_title": f"Copy a KSF outline into {target}",
+            "page_title": gettext("Copy a KSF outline into %(post)s") % {"post": target},
             "header_icon": "copy",
         },
     )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KsfConfig(AppConfig):
     name = "ksf"
-    verbose_name = "Organisation and KSF"
+    verbose_name = _("Organisation and KSF")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

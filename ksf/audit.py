@@ -3,6 +3,10 @@
 Creates and deletes use Wagtail's own ``wagtail.create`` / ``wagtail.delete`` actions; changes
 use ``ksf.change`` whose data holds ``{"changes": {field: [before, after]}}`` so the history
 view can say exactly what changed.
+
+Field names, values and most sources are stored as the words shown (in the language of the
+person who made the change); a source that code matches on is stored as an identifier and
+given its words through ``SOURCE_LABELS`` when the history is shown.
 """
 
 from collections.abc import Mapping
@@ -10,10 +14,15 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import log as wagtail_log
 
 CHANGE_ACTION = "ksf.change"
+
+# Sources stored as identifiers (because code matches on them) -> the words to show.
+SOURCE_LABELS: dict[str, str | Promise] = {}
 
 
 def _display(instance: models.Model, field: models.Field) -> str:
@@ -74,13 +83,20 @@ def log_delete(instance: models.Model, user: User | None) -> None:
 
 
 class ChangeFormatter(LogFormatter):
-    label = "Change"
+    label = gettext_lazy("Change")
 
     def format_message(self, log_entry) -> str:
         changes = (log_entry.data or {}).get("changes") or {}
         if not changes:
-            return "Changed"
-        parts = [f"{field}: {old} → {new}" for field, (old, new) in changes.items()]
+            return gettext("Changed")
+        parts = "; ".join(
+            gettext("%(field)s: %(old)s → %(new)s") % {"field": field, "old": old, "new": new}
+            for field, (old, new) in changes.items()
+        )
         source = (log_entry.data or {}).get("source")
-        prefix = f"Changed ({source})" if source else "Changed"
-        return f"{prefix}: " + "; ".join(parts)
+        if source:
+            return gettext("Changed (%(source)s): %(changes)s") % {
+                "source": SOURCE_LABELS.get(source, source),
+                "changes": parts,
+            }
+        return gettext("Changed: %(changes)s") % {"changes": parts}

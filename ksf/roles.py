@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(StrEnum):
@@ -15,18 +16,19 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.CLINICIAN: "Clinician",
-    Role.MANAGER: "Line manager",
-    Role.EDUCATOR: "Educator",
-    Role.SUPERVISOR: "Supervisor",
-    Role.SERVICE_LEAD: "Service lead",
-    Role.ADMINISTRATOR: "Administrator",
+    Role.CLINICIAN: _("Clinician"),
+    Role.MANAGER: _("Line manager"),
+    Role.EDUCATOR: _("Educator"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.SERVICE_LEAD: _("Service lead"),
+    Role.ADMINISTRATOR: _("Administrator"),
 }
 
+# Group names are data (created by migration, matched by name), so not translated.
 # Groups created by migration; membership grants the role's model-wide permissions.
 ROLE_GROUPS = {
     Role.CLINICIAN: "Clinicians",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ksf import audit
 from ksf.models import Notification, OutlineEntry, Post
@@ -18,10 +19,10 @@ from ksf.selectors import unread_for
 def copy_outline(*, source: Post, target: Post, user: User | None) -> int:
     """Replace the target post's KSF outline with a copy of the source's; return the count."""
     if source.pk == target.pk:
-        raise ValidationError("Choose a different post to copy from.")
+        raise ValidationError(_("Choose a different post to copy from."))
     entries = list(OutlineEntry.objects.filter(post=source).prefetch_related("indicators"))
     if not entries:
-        raise ValidationError(f"{source} has no KSF outline to copy.")
+        raise ValidationError(_("%(post)s has no KSF outline to copy.") % {"post": source})
     before = target.outline_summary()
     OutlineEntry.objects.filter(post=target).delete()
     for entry in entries:
@@ -36,8 +37,8 @@ def copy_outline(*, source: Post, target: Post, user: User | None) -> int:
     audit.log_change(
         target,
         user,
-        {"KSF outline": [before, target.outline_summary()]},
-        source=f"copied from {source}",
+        {_("KSF outline"): [before, target.outline_summary()]},
+        source=_("copied from %(post)s") % {"post": source},
     )
     return len(entries)
 
@@ -71,10 +72,11 @@ def notify(
 
 def _email(note: Notification) -> None:
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
-    link = f"\n\nOpen it here: {base}{note.url}" if note.url else ""
+    link = "\n\n" + _("Open it here: %(url)s") % {"url": f"{base}{note.url}"} if note.url else ""
     try:
         send_mail(
-            subject=f"{settings.PORTAL_NAME}: {note.subject}",
+            subject=_("%(portal)s: %(subject)s")
+            % {"portal": settings.PORTAL_NAME, "subject": note.subject},
             message=f"{note.body}{link}".strip(),
             from_email=None,
             recipient_list=[note.recipient.email],

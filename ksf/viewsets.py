@@ -1,5 +1,6 @@
 """Wagtail admin viewsets for administrators: organisation, people, posts, the KSF."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -39,7 +40,7 @@ class CareSiteViewSet(ModelViewSet):
     model = CareSite
     name = "ksf_site"
     icon = "home"
-    menu_label = "Sites"
+    menu_label = _("Sites")
     list_display = ["name", "code", "organisation"]
     list_filter = ["organisation"]
     form_fields = ["organisation", "name", "code"]
@@ -76,7 +77,7 @@ class StaffMemberViewSet(ModelViewSet):
     model = StaffMember
     name = "ksf_staff"
     icon = "user"
-    menu_label = "Staff"
+    menu_label = _("Staff")
     list_display = ["last_name", "first_name", "staff_number", "profession", "band", "user"]
     list_filter = ["profession", "band"]
     search_fields = ["first_name", "last_name", "staff_number", "email"]
@@ -109,7 +110,7 @@ class PostViewSet(ModelViewSet):
     list_filter = ["band", "profession", "service"]
     search_fields = ["title"]
     list_export = ["title", "band", "profession", "service", "outline_summary"]
-    export_headings = {"outline_summary": "KSF outline (foundation/second)"}
+    export_headings = {"outline_summary": _("KSF outline (foundation/second)")}
     inspect_view_enabled = True
     copy_view_enabled = False
     edit_handler = ObjectList(
@@ -122,16 +123,16 @@ class PostViewSet(ModelViewSet):
                     FieldPanel("service"),
                     FieldPanel("summary"),
                 ],
-                heading="Post",
+                heading=_("Post"),
             ),
             HelpPanel(
                 template="ksf/admin/outline_help.html",
-                heading="KSF outline",
+                heading=_("KSF outline"),
             ),
             InlinePanel(
                 "outline",
-                heading="KSF outline",
-                label="Dimension",
+                heading=_("KSF outline"),
+                label=_("Dimension"),
                 panels=[
                     FieldPanel("dimension"),
                     FieldRowPanel([FieldPanel("foundation_level"), FieldPanel("second_level")]),
@@ -145,7 +146,7 @@ class PostAssignmentViewSet(ModelViewSet):
     model = PostAssignment
     name = "ksf_assignment"
     icon = "link"
-    menu_label = "Post assignments"
+    menu_label = _("Post assignments")
     list_display = ["staff", "post", "team", "wte", "start_date", "end_date", "line_manager"]
     list_filter = ["team", "start_date", "end_date"]
     search_fields = ["staff__last_name", "staff__staff_number"]
@@ -158,7 +159,7 @@ class KSFDimensionViewSet(ModelViewSet):
     model = KSFDimension
     name = "ksf_dimension"
     icon = "list-ol"
-    menu_label = "KSF dimensions"
+    menu_label = _("KSF dimensions")
     list_display = ["code", "title", "kind", "group"]
     list_filter = ["kind", "group"]
     list_export = ["code", "title", "kind", "group"]
@@ -168,7 +169,9 @@ class KSFDimensionViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
         FieldPanel("group"),
         FieldPanel("title"),
-        InlinePanel("levels", heading="Levels", panels=[FieldPanel("level"), FieldPanel("title")]),
+        InlinePanel(
+            "levels", heading=_("Levels"), panels=[FieldPanel("level"), FieldPanel("title")]
+        ),
     ]
 
 
@@ -176,7 +179,7 @@ class KSFIndicatorViewSet(ModelViewSet):
     model = KSFIndicator
     name = "ksf_indicator"
     icon = "list-ul"
-    menu_label = "KSF indicators"
+    menu_label = _("KSF indicators")
     list_display = ["__str__", "is_local"]
     list_filter = ["is_local", "level__dimension", "level__level"]
     list_export = ["level", "letter", "text", "is_local"]
@@ -186,7 +189,7 @@ class KSFIndicatorViewSet(ModelViewSet):
 
 
 class OrganisationGroup(ModelViewSetGroup):
-    menu_label = "Organisation"
+    menu_label = _("Organisation")
     menu_icon = "site"
     menu_order = 200
     items = (
@@ -201,7 +204,7 @@ class OrganisationGroup(ModelViewSetGroup):
 
 
 class KSFGroup(ModelViewSetGroup):
-    menu_label = "KSF"
+    menu_label = _("KSF")
     menu_icon = "list-ol"
     menu_order = 210
     items = (KSFDimensionViewSet, KSFIndicatorViewSet)

@@ -1,6 +1,7 @@
 """Admin wiring for the ksf app: menus, viewsets, extra pages, audit and actions."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -74,5 +75,5 @@ class StaffImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return StaffImportMenuItem(
-        "Import staff", reverse("ksf_staff_import"), icon_name="upload", order=205
+        _("Import staff"), reverse("ksf_staff_import"), icon_name="upload", order=205
     )

@@ -15,6 +15,8 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ksf import audit, dates
 from ksf.grants import sync_structure_permissions
@@ -29,6 +31,8 @@ from ksf.models import (
 )
 from ksf.roles import ROLE_GROUPS, Role
 
+# Column names are the file's interface (the template and ESR exports spell them so): they are
+# matched and reported as written here, never translated.
 REQUIRED = [
     "staff_number",
     "first_name",
@@ -78,11 +82,17 @@ class StaffImportResult:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
-        return (
-            f"{self.total} rows: {self.created} people added, {self.updated} updated, "
-            f"{self.unchanged} unchanged; {self.posts_created} new posts; "
-            f"{self.logins_created} new logins."
-        )
+        return _(
+            "%(total)s rows: %(created)s people added, %(updated)s updated, "
+            "%(unchanged)s unchanged; %(posts)s new posts; %(logins)s new logins."
+        ) % {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "posts": self.posts_created,
+            "logins": self.logins_created,
+        }
 
 
 @dataclass
@@ -134,9 +144,12 @@ def _profession(text: str) -> str | None:
     low = text.strip().lower()
     if low in Profession.values:
         return low
-    for label_value, label in Profession.choices:
-        if low == label.lower():
-            return label_value
+    with translation.override(None):  # files from HR systems carry the English names
+        english = {str(label).lower(): value for value, label in Profession.choices}
+    shown = {str(label).lower(): value for value, label in Profession.choices}
+    found = shown.get(low) or english.get(low)
+    if found:
+        return found
     for word, value in _PROFESSION_WORDS.items():
         if low.startswith(word):
             return value
@@ -160,34 +173,39 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
         before = len(errors)
         staff_number = raw["staff_number"]
         if not staff_number:
-            err("staff_number", "A staff number is required.")
+            err("staff_number", _("A staff number is required."))
         elif not STAFF_NUMBER.match(staff_number):
             err(
                 "staff_number",
-                f"'{staff_number}' is not a staff number (letters, digits, hyphens).",
+                _("'%(staff_number)s' is not a staff number (letters, digits, hyphens).")
+                % {"staff_number": staff_number},
             )
         elif staff_number.lower() in seen:
             err(
                 "staff_number",
-                f"Staff number {staff_number} appears again "
-                f"(first on row {seen[staff_number.lower()]}).",
+                _("Staff number %(staff_number)s appears again (first on row %(row)s).")
+                % {"staff_number": staff_number, "row": seen[staff_number.lower()]},
             )
         else:
             seen[staff_number.lower()] = number
         for col in ("first_name", "last_name", "post_title"):
             if not raw[col]:
-                err(col, "This value is required.")
+                err(col, _("This value is required."))
             elif len(raw[col]) > (200 if col == "post_title" else 100):
-                err(col, "This value is too long.")
+                err(col, _("This value is too long."))
         email = raw["email"]
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                err("email", f"'{email}' is not an email address.")
+                err("email", _("'%(email)s' is not an email address.") % {"email": email})
         band = normalise_band(raw["band"])
         if band is None:
-            err("band", f"'{raw['band']}' is not an Agenda for Change band (2-9, 8a-8d).")
+            err(
+                "band",
+                _("'%(band)s' is not an Agenda for Change band (2-9, 8a-8d).")
+                % {"band": raw["band"]},
+            )
         key = raw["team"].lower()
         team = teams.get(key)
         if team is None:
@@ -195,43 +213,65 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
             if len(named) == 1:
                 team = named[0]
             elif len(named) > 1:
-                err("team", f"More than one team is called '{raw['team']}': use the team code.")
+                err(
+                    "team",
+                    _("More than one team is called '%(team)s': use the team code.")
+                    % {"team": raw["team"]},
+                )
             else:
                 err(
                     "team",
-                    f"Unknown team '{raw['team']}'. Add it in the admin first or fix the code.",
+                    _("Unknown team '%(team)s'. Add it in the admin first or fix the code.")
+                    % {"team": raw["team"]},
                 )
         wte: Decimal | None = None
         try:
             wte = Decimal(raw["wte"].replace(",", "."))
             if not Decimal("0.01") <= wte <= Decimal("1.00"):
-                err("wte", f"WTE {raw['wte']} is out of range: use 0.01 to 1.00.")
+                err(
+                    "wte",
+                    _("WTE %(wte)s is out of range: use 0.01 to 1.00.") % {"wte": raw["wte"]},
+                )
                 wte = None
             else:
                 wte = wte.quantize(Decimal("0.01"))
         except InvalidOperation:
-            err("wte", f"'{raw['wte']}' is not a number.")
+            err("wte", _("'%(wte)s' is not a number.") % {"wte": raw["wte"]})
         start = parse_date(raw["start_date"])
         if start is None:
-            err("start_date", f"'{raw['start_date']}' is not a date: use YYYY-MM-DD or DD/MM/YYYY.")
+            err(
+                "start_date",
+                _("'%(date)s' is not a date: use YYYY-MM-DD or DD/MM/YYYY.")
+                % {"date": raw["start_date"]},
+            )
         profession = _profession(raw.get("profession", "")) if raw.get("profession") else None
         if raw.get("profession") and profession is None:
-            err("profession", f"Unknown profession '{raw['profession']}'.")
+            err(
+                "profession",
+                _("Unknown profession '%(profession)s'.") % {"profession": raw["profession"]},
+            )
         if profession is None and team is not None:
             profession = team.service.profession
         renewal = None
         if raw.get("hcpc_renewal_date"):
             renewal = parse_date(raw["hcpc_renewal_date"])
             if renewal is None:
-                err("hcpc_renewal_date", f"'{raw['hcpc_renewal_date']}' is not a date.")
+                err(
+                    "hcpc_renewal_date",
+                    _("'%(date)s' is not a date.") % {"date": raw["hcpc_renewal_date"]},
+                )
         hcpc = raw.get("hcpc_number", "").upper().replace(" ", "")
         if hcpc and not re.fullmatch(r"[A-Z]{2}\d{4,8}", hcpc):
-            err("hcpc_number", f"'{raw['hcpc_number']}' is not an HCPC number (e.g. PH123456).")
+            err(
+                "hcpc_number",
+                _("'%(hcpc_number)s' is not an HCPC number (e.g. PH123456).")
+                % {"hcpc_number": raw["hcpc_number"]},
+            )
         if (
             raw["line_manager_staff_number"]
             and raw["line_manager_staff_number"].lower() == staff_number.lower()
         ):
-            err("line_manager_staff_number", "A person cannot be their own line manager.")
+            err("line_manager_staff_number", _("A person cannot be their own line manager."))
         if len(errors) == before:
             rows.append(
                 _Row(
@@ -267,7 +307,8 @@ def _validate(table) -> tuple[list[_Row], list[RowError]]:
                 RowError(
                     r.number,
                     "line_manager_staff_number",
-                    f"Line manager {r.manager_number} was not found in this file or in the system.",
+                    _("Line manager %(staff_number)s was not found in this file or in the system.")
+                    % {"staff_number": r.manager_number},
                 )
             )
     errors.extend(_cycles(rows))
@@ -309,7 +350,7 @@ def _cycles(rows: list[_Row]) -> list[RowError]:
                         RowError(
                             row_of[member],
                             "line_manager_staff_number",
-                            f"Circular line management: {shown}.",
+                            _("Circular line management: %(chain)s.") % {"chain": shown},
                         )
                     )
     return sorted(errors, key=lambda e: e.row or 0)
@@ -321,7 +362,9 @@ def import_staff(
     """Import the file or raise ImportFailed listing every problem; writes nothing on failure."""
     table = read_table(data, filename, required=REQUIRED, optional=OPTIONAL, aliases=ALIASES)
     if not table.rows:
-        raise ImportFailed(filename, [RowError(None, None, "The file has a header but no rows.")])
+        raise ImportFailed(
+            filename, [RowError(None, None, _("The file has a header but no rows."))]
+        )
     rows, errors = _validate(table)
     if errors:
         raise ImportFailed(filename, errors)
@@ -333,7 +376,7 @@ def _write(
     rows: list[_Row], filename: str, *, user: User | None, create_logins: bool
 ) -> StaffImportResult:
     result = StaffImportResult()
-    source = f"staff import {filename}"
+    source = _("staff import %(file)s") % {"file": filename}
     existing = {
         s.staff_number.lower(): s
         for s in StaffMember.objects.filter(staff_number__in=[r.staff_number for r in rows])

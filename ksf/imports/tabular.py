@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,15 @@ class RowError:
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+            where.append(gettext("row %(row)s") % {"row": self.row})
+        if self.column:  # the column's name as the file must spell it, so not translated
+            where.append(gettext("column '%(column)s'") % {"column": self.column})
+        if not where:
+            return self.message
+        return gettext("%(where)s: %(message)s") % {
+            "where": ", ".join(where),
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -35,7 +41,13 @@ class ImportFailed(Exception):
     errors: list[RowError] = field(default_factory=list)
 
     def __str__(self) -> str:
-        lines = [f"{self.filename}: {len(self.errors)} problem(s); nothing was imported."]
+        # The English says "problem(s)" for any count; ngettext lets other languages vary.
+        heading = ngettext(
+            "%(file)s: %(count)s problem(s); nothing was imported.",
+            "%(file)s: %(count)s problem(s); nothing was imported.",
+            len(self.errors),
+        ) % {"file": self.filename, "count": len(self.errors)}
+        lines = [heading]
         lines += [f"  {e}" for e in self.errors]
         return "\n".join(lines)
 
@@ -62,7 +74,9 @@ def _decode(raw: bytes, filename: str) -> str:
             filename,
             [
                 RowError(
-                    None, None, "The file is not text in UTF-8 or Windows-1252 (cp1252) encoding."
+                    None,
+                    None,
+                    gettext("The file is not text in UTF-8 or Windows-1252 (cp1252) encoding."),
                 )
             ],
         ) from exc
@@ -90,12 +104,13 @@ def read_table(
                 RowError(
                     None,
                     None,
-                    f"The file is {len(data) // 1024} KB; the limit is {max_bytes // 1024} KB.",
+                    gettext("The file is %(size)s KB; the limit is %(limit)s KB.")
+                    % {"size": len(data) // 1024, "limit": max_bytes // 1024},
                 )
             ],
         )
     if not data.strip():
-        raise ImportFailed(filename, [RowError(None, None, "The file is empty.")])
+        raise ImportFailed(filename, [RowError(None, None, gettext("The file is empty."))])
     suffix = Path(filename).suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -114,7 +129,8 @@ def read_table(
                     RowError(
                         None,
                         None,
-                        f"Unsupported file type '{suffix}': upload a .csv or .xlsx file.",
+                        gettext("Unsupported file type '%(suffix)s': upload a .csv or .xlsx file.")
+                        % {"suffix": suffix},
                     )
                 ],
             )
@@ -123,7 +139,14 @@ def read_table(
     except (pd.errors.ParserError, csv.Error, ValueError, KeyError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         raise ImportFailed(
-            filename, [RowError(None, None, f"The file could not be read: {message}")]
+            filename,
+            [
+                RowError(
+                    None,
+                    None,
+                    gettext("The file could not be read: %(reason)s") % {"reason": message},
+                )
+            ],
         ) from exc
 
     required = list(required)
@@ -141,7 +164,10 @@ def read_table(
     if missing:
         raise ImportFailed(
             filename,
-            [RowError(1, c, "This column is missing from the header row.") for c in missing],
+            [
+                RowError(1, c, gettext("This column is missing from the header row."))
+                for c in missing
+            ],
         )
     frame = frame[list(mapping)].rename(columns=mapping)
     rows = [

@@ -2,18 +2,29 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.search import index
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
-LEVEL_CHOICES = [(n, f"Level {n}") for n in range(1, 5)]
+
+
+def level_label(level: int) -> str:
+    """'Level 3': the words for a KSF level wherever one is shown."""
+    return gettext("Level %(level)s") % {"level": level}
+
+
+# Choice labels are read at import time, so they are built lazily in the language of the
+# request that shows them.
+LEVEL_CHOICES = [(n, lazy(level_label, str)(n)) for n in range(1, 5)]
 
 
 class KSFDimension(index.Indexed, ClusterableModel):
     class Kind(models.TextChoices):
-        CORE = "core", "Core"
-        SPECIFIC = "specific", "Specific"
+        CORE = "core", pgettext_lazy("KSF dimension kind", "Core")
+        SPECIFIC = "specific", pgettext_lazy("KSF dimension kind", "Specific")
 
     code = models.CharField(max_length=10, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -25,7 +36,7 @@ class KSFDimension(index.Indexed, ClusterableModel):
 
     class Meta:
         ordering = ["sort_order"]
-        verbose_name = "KSF dimension"
+        verbose_name = gettext_lazy("KSF dimension")
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -38,13 +49,17 @@ class KSFLevel(ClusterableModel):
 
     class Meta:
         ordering = ["dimension__sort_order", "level"]
-        verbose_name = "KSF level"
+        verbose_name = gettext_lazy("KSF level")
         constraints = [
             models.UniqueConstraint(fields=["dimension", "level"], name="ksf_level_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.dimension.code} level {self.level}: {self.title}"
+        return gettext("%(code)s level %(level)s: %(title)s") % {
+            "code": self.dimension.code,
+            "level": self.level,
+            "title": self.title,
+        }
 
 
 class KSFIndicator(models.Model):
@@ -54,12 +69,13 @@ class KSFIndicator(models.Model):
     letter = models.CharField(max_length=3)
     text = models.TextField()
     is_local = models.BooleanField(
-        default=False, help_text="Added by this organisation rather than shipped with the KSF."
+        default=False,
+        help_text=gettext_lazy("Added by this organisation rather than shipped with the KSF."),
     )
 
     class Meta:
         ordering = ["level__dimension__sort_order", "level__level", "letter"]
-        verbose_name = "KSF indicator"
+        verbose_name = gettext_lazy("KSF indicator")
         constraints = [
             models.UniqueConstraint(fields=["level", "letter"], name="ksf_indicator_unique")
         ]

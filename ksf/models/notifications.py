@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -10,11 +11,11 @@ class Notification(models.Model):
     )
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text="Where to act on it.")
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where to act on it."))
     key = models.CharField(
         max_length=120,
         blank=True,
-        help_text="Set for reminders so the same one is never sent twice.",
+        help_text=_("Set for reminders so the same one is never sent twice."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

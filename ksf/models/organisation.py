@@ -1,6 +1,7 @@
 """The organisation's structure: a health board, its sites, services and teams."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from .choices import Profession
@@ -8,7 +9,7 @@ from .choices import Profession
 
 class Organisation(index.Indexed, models.Model):
     name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20, unique=True, help_text="e.g. the ODS code")
+    code = models.CharField(max_length=20, unique=True, help_text=_("e.g. the ODS code"))
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -30,7 +31,7 @@ class CareSite(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "care site"
+        verbose_name = _("care site")
 
     def __str__(self) -> str:
         return self.name
@@ -51,7 +52,7 @@ class Service(index.Indexed, models.Model):
         null=True,
         blank=True,
         related_name="services_led",
-        help_text="Service lead: sees workforce figures across this service's teams.",
+        help_text=_("Service lead: sees workforce figures across this service's teams."),
     )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -74,7 +75,7 @@ class Team(index.Indexed, models.Model):
         null=True,
         blank=True,
         related_name="teams_led",
-        help_text="Team lead: can see and act for everyone currently assigned to this team.",
+        help_text=_("Team lead: can see and act for everyone currently assigned to this team."),
     )
 
     search_fields = [
@@ -85,7 +86,7 @@ class Team(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("view_workforce_team", "Can view a team's people and skill figures")]
+        permissions = [("view_workforce_team", _("Can view a team's people and skill figures"))]
 
     def __str__(self) -> str:
         return self.name

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from .framework import LEVEL_CHOICES, LEVEL_VALIDATORS, KSFDimension, KSFIndicator
@@ -12,28 +13,30 @@ class OutlineEntry(models.Model):
     post = ParentalKey(Post, on_delete=models.CASCADE, related_name="outline")
     dimension = models.ForeignKey(KSFDimension, on_delete=models.PROTECT, related_name="+")
     foundation_level = models.PositiveSmallIntegerField(
-        "foundation gateway level",
+        gettext_lazy("foundation gateway level"),
         choices=LEVEL_CHOICES,
         validators=LEVEL_VALIDATORS,
-        help_text="Expected within 12 months of starting in the band.",
+        help_text=gettext_lazy("Expected within 12 months of starting in the band."),
     )
     second_level = models.PositiveSmallIntegerField(
-        "second gateway level",
+        gettext_lazy("second gateway level"),
         choices=LEVEL_CHOICES,
         validators=LEVEL_VALIDATORS,
-        help_text="The full outline, expected near the top of the band.",
+        help_text=gettext_lazy("The full outline, expected near the top of the band."),
     )
     indicators = ParentalManyToManyField(
         KSFIndicator,
         blank=True,
         related_name="+",
-        help_text="Indicators that apply to this post; leave empty for all at the level.",
+        help_text=gettext_lazy(
+            "Indicators that apply to this post; leave empty for all at the level."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["dimension__sort_order"]
-        verbose_name = "outline dimension"
+        verbose_name = gettext_lazy("outline dimension")
         constraints = [
             models.UniqueConstraint(fields=["post", "dimension"], name="outline_dimension_once"),
             models.CheckConstraint(
@@ -54,7 +57,7 @@ class OutlineEntry(models.Model):
             raise ValidationError(
                 {
                     "foundation_level": (
-                        "The foundation level cannot be above the second gateway level."
+                        gettext("The foundation level cannot be above the second gateway level.")
                     )
                 }
             )

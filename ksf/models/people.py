@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 from modelcluster.models import ClusterableModel
 from wagtail.search import index
 
@@ -23,20 +24,25 @@ class StaffMember(index.Indexed, models.Model):
         null=True,
         blank=True,
         related_name="staff_member",
-        help_text="The login this person uses; leave empty for people who do not sign in.",
+        help_text=gettext_lazy(
+            "The login this person uses; leave empty for people who do not sign in."
+        ),
     )
     staff_number = models.CharField(
-        max_length=20, unique=True, help_text="The ESR / HR staff number."
+        max_length=20, unique=True, help_text=gettext_lazy("The ESR / HR staff number.")
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
     profession = models.CharField(max_length=40, choices=Profession.choices)
-    band = models.CharField("pay band", max_length=3, choices=Band.choices)
+    band = models.CharField(gettext_lazy("pay band"), max_length=3, choices=Band.choices)
     hcpc_number = models.CharField(
-        "HCPC registration number", max_length=12, blank=True, help_text="e.g. PH123456"
+        gettext_lazy("HCPC registration number"),
+        max_length=12,
+        blank=True,
+        help_text=gettext_lazy("e.g. PH123456"),
     )
-    hcpc_renewal_date = models.DateField("HCPC renewal date", null=True, blank=True)
+    hcpc_renewal_date = models.DateField(gettext_lazy("HCPC renewal date"), null=True, blank=True)
 
     search_fields = [
         index.SearchField("first_name"),
@@ -50,10 +56,10 @@ class StaffMember(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        verbose_name = "staff member"
+        verbose_name = gettext_lazy("staff member")
         permissions = [
-            ("view_portfolio_staffmember", "Can view a person's development record"),
-            ("manage_portfolio_staffmember", "Can act as line manager for a person"),
+            ("view_portfolio_staffmember", gettext_lazy("Can view a person's development record")),
+            ("manage_portfolio_staffmember", gettext_lazy("Can act as line manager for a person")),
         ]
 
     def __str__(self) -> str:
@@ -65,7 +71,9 @@ class StaffMember(index.Indexed, models.Model):
 
     def clean(self) -> None:
         if self.hcpc_number and not self.hcpc_number[:2].isalpha():
-            raise ValidationError({"hcpc_number": "Start with the two-letter register prefix."})
+            raise ValidationError(
+                {"hcpc_number": gettext("Start with the two-letter register prefix.")}
+            )
 
 
 class Post(index.Indexed, ClusterableModel):
@@ -75,7 +83,9 @@ class Post(index.Indexed, ClusterableModel):
     profession = models.CharField(max_length=40, choices=Profession.choices)
     band = models.CharField(max_length=3, choices=Band.choices)
     service = models.ForeignKey("ksf.Service", on_delete=models.PROTECT, related_name="posts")
-    summary = models.TextField(blank=True, help_text="What the post is for, in a sentence or two.")
+    summary = models.TextField(
+        blank=True, help_text=gettext_lazy("What the post is for, in a sentence or two.")
+    )
 
     search_fields = [
         index.SearchField("title"),
@@ -93,7 +103,7 @@ class Post(index.Indexed, ClusterableModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (band {self.band})"
+        return gettext("%(title)s (band %(band)s)") % {"title": self.title, "band": self.band}
 
     @property
     def band_rank(self) -> int:
@@ -109,7 +119,7 @@ class Post(index.Indexed, ClusterableModel):
         )
 
     def audit_extra(self) -> dict[str, str]:
-        return {"KSF outline": self.outline_summary()}
+        return {gettext("KSF outline"): self.outline_summary()}
 
 
 def current_q(on: datetime.date, prefix: str = "") -> Q:
@@ -134,14 +144,16 @@ class PostAssignment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="assignments")
     team = models.ForeignKey("ksf.Team", on_delete=models.PROTECT, related_name="assignments")
     wte = models.DecimalField(
-        "WTE",
+        gettext_lazy("WTE"),
         max_digits=3,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
-        help_text="Whole-time equivalent, 0.01 to 1.00.",
+        help_text=gettext_lazy("Whole-time equivalent, 0.01 to 1.00."),
     )
     start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True, help_text="Leave empty while in post.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("Leave empty while in post.")
+    )
     line_manager = models.ForeignKey(
         StaffMember,
         on_delete=models.SET_NULL,
@@ -154,7 +166,7 @@ class PostAssignment(models.Model):
 
     class Meta:
         ordering = ["staff__last_name", "start_date"]
-        verbose_name = "post assignment"
+        verbose_name = gettext_lazy("post assignment")
         constraints = [
             models.CheckConstraint(
                 condition=Q(wte__gte=Decimal("0.01")) & Q(wte__lte=Decimal("1.00")),
@@ -171,13 +183,19 @@ class PostAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff}: {self.post.title} in {self.team}"
+        return gettext("%(person)s: %(post)s in %(team)s") % {
+            "person": self.staff,
+            "post": self.post.title,
+            "team": self.team,
+        }
 
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date is before the start date."})
+            raise ValidationError({"end_date": gettext("The end date is before the start date.")})
         if self.line_manager_id and self.line_manager_id == self.staff_id:
-            raise ValidationError({"line_manager": "Nobody can be their own line manager."})
+            raise ValidationError(
+                {"line_manager": gettext("Nobody can be their own line manager.")}
+            )
 
     def is_current(self, on: datetime.date | None = None) -> bool:
         on = on or dates.today()

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from .framework import LEVEL_CHOICES, KSFDimension
 from .people import Post, StaffMember
@@ -23,36 +25,45 @@ LEVEL_FIELD = {
 
 class DevelopmentReview(models.Model):
     class Gateway(models.TextChoices):
-        NONE = "", "No gateway this year"
-        FOUNDATION = "foundation", "Foundation gateway"
-        SECOND = "second", "Second gateway"
+        NONE = "", gettext_lazy("No gateway this year")
+        FOUNDATION = "foundation", gettext_lazy("Foundation gateway")
+        SECOND = "second", gettext_lazy("Second gateway")
 
     class Outcome(models.TextChoices):
-        NONE = "", "Not decided"
-        PASS = "pass", "Passed"
-        DEFER = "defer", "Deferred"
+        NONE = "", gettext_lazy("Not decided")
+        PASS = "pass", gettext_lazy("Passed")
+        DEFER = "defer", gettext_lazy("Deferred")
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="reviews_held")
     post = models.ForeignKey(
-        Post, on_delete=models.PROTECT, related_name="+", help_text="The post reviewed against."
+        Post,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=gettext_lazy("The post reviewed against."),
     )
-    period_start = models.DateField("review period from")
-    period_end = models.DateField("review period to")
+    period_start = models.DateField(gettext_lazy("review period from"))
+    period_end = models.DateField(gettext_lazy("review period to"))
     meeting_date = models.DateField(null=True, blank=True)
     self_summary = models.TextField(
-        "your summary of the year", blank=True, help_text="What went well, what was hard."
+        gettext_lazy("your summary of the year"),
+        blank=True,
+        help_text=gettext_lazy("What went well, what was hard."),
     )
-    reviewer_summary = models.TextField("reviewer's summary", blank=True)
+    reviewer_summary = models.TextField(gettext_lazy("reviewer's summary"), blank=True)
 
     gateway = models.CharField(max_length=12, choices=Gateway.choices, blank=True)
     gateway_outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
-    gateway_reasons = models.TextField("reasons", blank=True)
+    gateway_reasons = models.TextField(gettext_lazy("reasons"), blank=True)
     gateway_unmet = models.TextField(
-        "outline elements not yet met", blank=True, help_text="Needed when deferring."
+        gettext_lazy("outline elements not yet met"),
+        blank=True,
+        help_text=gettext_lazy("Needed when deferring."),
     )
-    gateway_action_plan = models.TextField("action plan", blank=True)
-    gateway_review_date = models.DateField("date to review again", null=True, blank=True)
+    gateway_action_plan = models.TextField(gettext_lazy("action plan"), blank=True)
+    gateway_review_date = models.DateField(
+        gettext_lazy("date to review again"), null=True, blank=True
+    )
 
     staff_signed_at = models.DateTimeField(null=True, blank=True)
     reviewer_signed_at = models.DateTimeField(null=True, blank=True)
@@ -62,7 +73,7 @@ class DevelopmentReview(models.Model):
 
     class Meta:
         ordering = ["-period_end", "-pk"]
-        verbose_name = "development review"
+        verbose_name = gettext_lazy("development review")
         indexes = [models.Index(fields=["staff", "reviewer_signed_at"])]
         constraints = [
             models.CheckConstraint(
@@ -83,7 +94,11 @@ class DevelopmentReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff}: review {self.period_start:%b %Y} to {self.period_end:%b %Y}"
+        return gettext("%(person)s: review %(start)s to %(end)s") % {
+            "person": self.staff,
+            "start": date_format(self.period_start, "M Y"),
+            "end": date_format(self.period_end, "M Y"),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:detail", kwargs={"pk": self.pk})
@@ -101,10 +116,10 @@ class DevelopmentReview(models.Model):
     @property
     def status_label(self) -> str:
         if self.is_signed:
-            return "Signed"
+            return gettext("Signed")
         if self.staff_signed_at or self.reviewer_signed_at:
-            return "Awaiting signature"
-        return "In preparation"
+            return gettext("Awaiting signature")
+        return gettext("In preparation")
 
 
 class ReviewDimension(models.Model):
@@ -115,12 +130,16 @@ class ReviewDimension(models.Model):
     )
     dimension = models.ForeignKey(KSFDimension, on_delete=models.PROTECT, related_name="+")
     required_level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
-    self_level = models.PositiveSmallIntegerField("your assessment", **LEVEL_FIELD)
+    self_level = models.PositiveSmallIntegerField(gettext_lazy("your assessment"), **LEVEL_FIELD)
     self_evidence = models.TextField(
-        "your evidence", blank=True, help_text="Examples from your work, CPD and feedback."
+        gettext_lazy("your evidence"),
+        blank=True,
+        help_text=gettext_lazy("Examples from your work, CPD and feedback."),
     )
-    reviewer_level = models.PositiveSmallIntegerField("reviewer's assessment", **LEVEL_FIELD)
-    reviewer_comment = models.TextField("reviewer's comment", blank=True)
+    reviewer_level = models.PositiveSmallIntegerField(
+        gettext_lazy("reviewer's assessment"), **LEVEL_FIELD
+    )
+    reviewer_comment = models.TextField(gettext_lazy("reviewer's comment"), blank=True)
 
     class Meta:
         ordering = ["dimension__sort_order"]
@@ -129,7 +148,10 @@ class ReviewDimension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dimension.code} (needs level {self.required_level})"
+        return gettext("%(code)s (needs level %(level)s)") % {
+            "code": self.dimension.code,
+            "level": self.required_level,
+        }
 
     @property
     def met(self) -> bool | None:
@@ -140,30 +162,32 @@ class ReviewDimension(models.Model):
 
 class PDPObjective(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        ACHIEVED = "achieved", "Achieved"
-        CARRIED_FORWARD = "carried_forward", "Carried forward"
+        NOT_STARTED = "not_started", gettext_lazy("Not started")
+        IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+        ACHIEVED = "achieved", gettext_lazy("Achieved")
+        CARRIED_FORWARD = "carried_forward", gettext_lazy("Carried forward")
 
     review = models.ForeignKey(
         DevelopmentReview, on_delete=models.CASCADE, related_name="objectives"
     )
     objective = models.CharField(max_length=300)
     gap = models.CharField(
-        "the gap it closes", max_length=300, help_text="e.g. a KSF dimension or competency."
+        gettext_lazy("the gap it closes"),
+        max_length=300,
+        help_text=gettext_lazy("e.g. a KSF dimension or competency."),
     )
     dimension = models.ForeignKey(
         KSFDimension, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actions = models.TextField(help_text="What you will do.")
-    support = models.TextField("support needed", blank=True)
+    actions = models.TextField(help_text=gettext_lazy("What you will do."))
+    support = models.TextField(gettext_lazy("support needed"), blank=True)
     target_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["sort_order", "pk"]
-        verbose_name = "PDP objective"
+        verbose_name = gettext_lazy("PDP objective")
 
     def __str__(self) -> str:
         return self.objective
@@ -179,7 +203,10 @@ class ReviewAddendum(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "review addenda"
+        verbose_name_plural = gettext_lazy("review addenda")
 
     def __str__(self) -> str:
-        return f"Addendum to {self.review} on {self.created_at:%d %b %Y}"
+        return gettext("Addendum to %(review)s on %(date)s") % {
+            "review": self.review,
+            "date": date_format(self.created_at, "d M Y"),
+        }

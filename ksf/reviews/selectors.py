@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypedDict
 from dateutil.relativedelta import relativedelta
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext, ngettext
 
 from ksf import dates
 from ksf.models import (
@@ -271,20 +272,27 @@ def missing_for_signing(review: DevelopmentReview) -> list[str]:
     rows = list(review.dimensions.all())
     unassessed = [row.dimension.code for row in rows if row.reviewer_level is None]
     if not rows:
-        missing.append("The review has no KSF dimensions: the post has no KSF outline.")
+        missing.append(gettext("The review has no KSF dimensions: the post has no KSF outline."))
     if unassessed:
         missing.append(
-            f"The reviewer has not given a level for {len(unassessed)} "
-            f"dimension{'s' if len(unassessed) != 1 else ''}: {', '.join(unassessed)}."
+            ngettext(
+                "The reviewer has not given a level for %(count)s dimension: %(codes)s.",
+                "The reviewer has not given a level for %(count)s dimensions: %(codes)s.",
+                len(unassessed),
+            )
+            % {"count": len(unassessed), "codes": ", ".join(unassessed)}
         )
     if not review.objectives.all():
-        missing.append("Agree at least one PDP objective.")
+        missing.append(gettext("Agree at least one PDP objective."))
     if review.gateway:
         gateway_missing = gateway_gaps(review)
         if gateway_missing:
             missing.append(
-                f"Complete the {review.get_gateway_display().lower()} decision: "
-                f"{', '.join(gateway_missing)}."
+                gettext("Complete the %(gateway)s decision: %(missing)s.")
+                % {
+                    "gateway": review.get_gateway_display().lower(),
+                    "missing": ", ".join(gateway_missing),
+                }
             )
     return missing
 
@@ -307,31 +315,35 @@ def gateway_missing(
     if not gateway:
         return {}
     if not outcome:
-        return {"gateway_outcome": ("pass or defer", "Choose pass or defer.")}
+        return {"gateway_outcome": (gettext("pass or defer"), gettext("Choose pass or defer."))}
     Outcome = DevelopmentReview.Outcome
-    verb = "passing" if outcome == Outcome.PASS else "deferring"
+    give_reasons = (
+        gettext("Give the reasons for passing the gateway.")
+        if outcome == Outcome.PASS
+        else gettext("Give the reasons for deferring the gateway.")
+    )
     needed: list[tuple[str, object, str, str]] = [
-        ("gateway_reasons", reasons, "reasons", f"Give the reasons for {verb} the gateway."),
+        ("gateway_reasons", reasons, gettext("reasons"), give_reasons),
     ]
     if outcome == Outcome.DEFER:
         needed += [
             (
                 "gateway_unmet",
                 unmet,
-                "the outline elements not yet met",
-                "Say which outline elements are not yet met.",
+                gettext("the outline elements not yet met"),
+                gettext("Say which outline elements are not yet met."),
             ),
             (
                 "gateway_action_plan",
                 action_plan,
-                "an action plan",
-                "Give the action plan agreed to meet them.",
+                gettext("an action plan"),
+                gettext("Give the action plan agreed to meet them."),
             ),
             (
                 "gateway_review_date",
                 review_date,
-                "a date to review again",
-                "Give a date to review the decision again.",
+                gettext("a date to review again"),
+                gettext("Give a date to review the decision again."),
             ),
         ]
     return {field: (label, message) for field, value, label, message in needed if not value}

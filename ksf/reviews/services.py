@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Field, Model, prefetch_related_objects
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.models import ModelLogEntry
 
 from ksf import audit, dates
@@ -36,6 +37,7 @@ from ksf.models import (
     ReviewDimension,
     StaffMember,
 )
+from ksf.models.framework import level_label
 from ksf.policies import review_policy
 from ksf.reviews.selectors import (
     default_period,
@@ -47,7 +49,8 @@ from ksf.reviews.selectors import (
 )
 from ksf.services import notify
 
-SIGNATURE_SOURCE = "signature"
+SIGNATURE_SOURCE = "signature"  # matched by _last_editor, so stored as is and labelled when shown
+audit.SOURCE_LABELS[SIGNATURE_SOURCE] = gettext_lazy("signature")
 NOTE_MAX_CHARS = 5000
 
 RawLevel = int | str | None  # a level as a form sends it: 1-4, "1"-"4", or blank
@@ -79,14 +82,16 @@ class Saved:
     @property
     def message(self) -> str:
         if not self.changed:
-            return "Nothing had changed, so nothing was saved."
+            return gettext("Nothing had changed, so nothing was saved.")
         if self.cleared:
-            names = " and ".join(self.cleared)
-            return (
-                f"Saved. Because the review changed, the signature of {names} was cleared: "
+            names = self.cleared[0]
+            for name in self.cleared[1:]:
+                names = gettext("%(first)s and %(second)s") % {"first": names, "second": name}
+            return gettext(
+                "Saved. Because the review changed, the signature of %(names)s was cleared: "
                 "both of you sign again once you agree the review."
-            )
-        return "Saved."
+            ) % {"names": names}
+        return gettext("Saved.")
 
 
 def _day(value: datetime.date) -> str:
@@ -107,7 +112,9 @@ def locked_message(review: DevelopmentReview) -> str:
     signed_on = signing_date(review)
     if signed_on is None:
         raise ValueError(f"Review {review.pk} is not signed, so it is not locked.")
-    return f"This review was signed on {_day(signed_on)} and cannot be changed. Add a note instead."
+    return gettext(
+        "This review was signed on %(date)s and cannot be changed. Add a note instead."
+    ) % {"date": _day(signed_on)}
 
 
 def _refuse_if_locked(review: DevelopmentReview) -> None:
@@ -121,10 +128,14 @@ def _require(review: DevelopmentReview, user: User, *, person: bool, reviewer: b
     if (person and access.is_person) or (reviewer and access.is_reviewer):
         return
     if person and reviewer:
-        raise PermissionDenied("Only the person reviewed and their reviewer can do this.")
+        raise PermissionDenied(gettext("Only the person reviewed and their reviewer can do this."))
     if person:
-        raise PermissionDenied(f"Only {review.staff.full_name} can do this.")
-    raise PermissionDenied(f"Only the reviewer, {review.reviewer.full_name}, can do this.")
+        raise PermissionDenied(
+            gettext("Only %(name)s can do this.") % {"name": review.staff.full_name}
+        )
+    raise PermissionDenied(
+        gettext("Only the reviewer, %(name)s, can do this.") % {"name": review.reviewer.full_name}
+    )
 
 
 def _last_editor(review: DevelopmentReview) -> User | None:
@@ -135,16 +146,23 @@ def _last_editor(review: DevelopmentReview) -> User | None:
     return None
 
 
-KEPT = "Your changes are below but have not been saved: check the review and save again."
-
-
-def _changed_message(review: DevelopmentReview, user: User, tail: str = KEPT) -> str:
+def _changed_message(review: DevelopmentReview, user: User, tail: str | None = None) -> str:
+    """Who saved first, then ``tail`` (by default: your changes are kept but not saved)."""
+    if tail is None:
+        tail = gettext(
+            "Your changes are below but have not been saved: check the review and save again."
+        )
     editor = _last_editor(review)
     if editor is not None and editor.pk == user.pk:
-        who = "You saved changes to this review in another window after you opened this page."
+        who = gettext(
+            "You saved changes to this review in another window after you opened this page."
+        )
+    elif editor is not None:
+        who = gettext("%(name)s saved changes to this review after you opened it.") % {
+            "name": _display_name(editor)
+        }
     else:
-        name = _display_name(editor) if editor else "Someone else"
-        who = f"{name} saved changes to this review after you opened it."
+        who = gettext("Someone else saved changes to this review after you opened it.")
     return f"{who} {tail}"
 
 
@@ -169,10 +187,13 @@ def _clear_signatures(
     """Content moved: signatures given so far no longer stand. Tell those who signed."""
     cleared = []
     if review.staff_signed_at:
-        changes["signed by the person"] = [_day(dates.local_date(review.staff_signed_at)), "—"]
+        changes[gettext("signed by the person")] = [
+            _day(dates.local_date(review.staff_signed_at)),
+            "—",
+        ]
         cleared.append(review.staff)
     if review.reviewer_signed_at:
-        changes["signed by the reviewer"] = [
+        changes[gettext("signed by the reviewer")] = [
             _day(dates.local_date(review.reviewer_signed_at)),
             "—",
         ]
@@ -188,9 +209,12 @@ def _clear_signatures(
         if person.user_id != user.pk:
             notify(
                 person.user,
-                "Your signature on a development review was cleared",
-                f"{actor} changed the review of {review.staff.full_name} after you signed it. "
-                "Check the review and sign again when you agree.",
+                gettext("Your signature on a development review was cleared"),
+                gettext(
+                    "%(actor)s changed the review of %(person)s after you signed it. "
+                    "Check the review and sign again when you agree."
+                )
+                % {"actor": actor, "person": review.staff.full_name},
                 review.get_absolute_url(),
             )
     return tuple(p.full_name for p in cleared)
@@ -203,7 +227,21 @@ def _shown(value: object) -> str:
 
 
 def _level(value: int | None) -> str:
-    return f"Level {value}" if value else "—"
+    return level_label(value) if value else "—"
+
+
+def _dimension_change(code: str, field: str) -> str:
+    """The audit entry for one field of a review dimension: "C1 your assessment"."""
+    # Translators: a KSF dimension code, then a field name such as "your assessment".
+    return gettext("%(code)s %(field)s") % {"code": code, "field": field}
+
+
+def _objective_change(objective: str, field: str) -> str:
+    """The audit entry for one field of a PDP objective: "Objective 'X': target date"."""
+    return gettext("Objective '%(objective)s': %(field)s") % {
+        "objective": objective,
+        "field": field,
+    }
 
 
 def _verbose_name(instance: Model, field_name: str) -> str:
@@ -221,7 +259,8 @@ def _check_level(value: RawLevel, row: ReviewDimension) -> int | None:
         level = 0
     if not 1 <= level <= 4:
         raise ValidationError(
-            f"Choose a level from 1 to 4 for {row.dimension.code} {row.dimension.title}."
+            gettext("Choose a level from 1 to 4 for %(code)s %(title)s.")
+            % {"code": row.dimension.code, "title": row.dimension.title}
         )
     return level
 
@@ -234,8 +273,10 @@ def _refuse_second_open_review(person: StaffMember) -> None:
     existing = open_review(person)
     if existing is not None:
         raise ValidationError(
-            f"{person.full_name} already has a review in progress (started "
-            f"{_day(dates.local_date(existing.created_at))}): continue that one."
+            gettext(
+                "%(name)s already has a review in progress (started %(date)s): continue that one."
+            )
+            % {"name": person.full_name, "date": _day(dates.local_date(existing.created_at))}
         )
 
 
@@ -255,27 +296,33 @@ def start_review(
     person in this post passed the foundation gateway, then the second-gateway level.
     """
     if not can_manage(manager, person):
-        raise PermissionDenied("Only the person's line manager or team lead can start a review.")
+        raise PermissionDenied(
+            gettext("Only the person's line manager or team lead can start a review.")
+        )
     reviewer = StaffMember.objects.filter(user=manager).first()
     if reviewer is None:
         raise ValidationError(
-            "Your login is not linked to a staff record, so you cannot be named as reviewer."
+            gettext(
+                "Your login is not linked to a staff record, so you cannot be named as reviewer."
+            )
         )
     errors: dict[str, str] = {}
     current = PostAssignment.objects.current().filter(staff=person, post=post).exists()
     if not current:
-        errors["post"] = f"Choose one of {person.full_name}'s current posts."
+        errors["post"] = gettext("Choose one of %(name)s's current posts.") % {
+            "name": person.full_name
+        }
     default_start, default_end = default_period()
     period_start = period_start or default_start
     period_end = period_end or default_end
     if period_end < period_start:
-        errors["period_end"] = "The end of the review period is before its start."
+        errors["period_end"] = gettext("The end of the review period is before its start.")
     levels = required_levels(person, post) if current else []
     if current and not levels:
-        errors["post"] = (
-            f"{post.title} has no KSF outline yet, so there is nothing to review against. "
+        errors["post"] = gettext(
+            "%(post)s has no KSF outline yet, so there is nothing to review against. "
             "Ask an administrator to add one."
-        )
+        ) % {"post": post.title}
     if errors:
         raise ValidationError(errors)
     _refuse_second_open_review(person)
@@ -297,12 +344,26 @@ def start_review(
         for entry, level in levels
     )
     audit.log_create(review, manager)
-    when = f" The meeting is on {_day(meeting_date)}." if meeting_date else ""
+    if meeting_date:
+        body = gettext(
+            "%(reviewer)s started your development review for %(post)s. "
+            "The meeting is on %(date)s. "
+            "Add your summary of the year and your own assessment before you meet."
+        )
+    else:
+        body = gettext(
+            "%(reviewer)s started your development review for %(post)s. "
+            "Add your summary of the year and your own assessment before you meet."
+        )
     notify(
         person.user,
-        "Your development review has started",
-        f"{reviewer.full_name} started your development review for {post.title}.{when} "
-        "Add your summary of the year and your own assessment before you meet.",
+        gettext("Your development review has started"),
+        body
+        % {
+            "reviewer": reviewer.full_name,
+            "post": post.title,
+            "date": _day(meeting_date) if meeting_date else "",
+        },
         review.get_absolute_url(),
     )
     return review
@@ -331,7 +392,7 @@ def _save_assessment(
     rows = {row.pk: row for row in fresh.dimensions.select_related("dimension")}
     unknown = set(dimensions) - set(rows)
     if unknown:
-        raise ValidationError("Some of the dimensions sent are not part of this review.")
+        raise ValidationError(gettext("Some of the dimensions sent are not part of this review."))
     changes: dict[str, list[str]] = {}
     changed_rows = []
     for pk, (raw_level, raw_text) in dimensions.items():
@@ -342,12 +403,12 @@ def _save_assessment(
             continue
         label = row.dimension.code
         if level != before_level:
-            changes[f"{label} {_verbose_name(row, level_field)}"] = [
+            changes[_dimension_change(label, _verbose_name(row, level_field))] = [
                 _level(before_level),
                 _level(level),
             ]
         if text != before_text:
-            changes[f"{label} {_verbose_name(row, text_field)}"] = [
+            changes[_dimension_change(label, _verbose_name(row, text_field))] = [
                 _shown(before_text),
                 _shown(text),
             ]
@@ -366,7 +427,10 @@ def _save_assessment(
     DevelopmentReview.objects.filter(pk=fresh.pk).update(**{summary_field: summary})
     cleared = _clear_signatures(fresh, user, changes)
     audit.log_change(
-        fresh, user, changes, source="self-assessment" if as_person else "reviewer's assessment"
+        fresh,
+        user,
+        changes,
+        source=gettext("self-assessment") if as_person else gettext("reviewer's assessment"),
     )
     return Saved(changed=True, cleared=cleared)
 
@@ -432,9 +496,11 @@ def record_gateway(
     )
     errors: dict[str, str] = {}
     if gateway not in Gateway.values:
-        errors["gateway"] = "Choose the foundation gateway, the second gateway or no gateway."
+        errors["gateway"] = gettext(
+            "Choose the foundation gateway, the second gateway or no gateway."
+        )
     if outcome not in Outcome.values:
-        errors["gateway_outcome"] = "Choose pass or defer."
+        errors["gateway_outcome"] = gettext("Choose pass or defer.")
     elif gateway in Gateway.values and outcome:
         missing = gateway_missing(
             gateway=gateway,
@@ -446,7 +512,7 @@ def record_gateway(
         )
         errors.update({field: message for field, (_, message) in missing.items()})
     if gateway and outcome == Outcome.DEFER and review_date is not None and review_date < today:
-        errors["gateway_review_date"] = (
+        errors["gateway_review_date"] = gettext(
             "The date to review again is in the past: choose today or a later date."
         )
     if errors:
@@ -469,7 +535,7 @@ def record_gateway(
     _claim(fresh, user, version)
     DevelopmentReview.objects.filter(pk=fresh.pk).update(**values)
     cleared = _clear_signatures(fresh, user, changes)
-    audit.log_change(fresh, user, changes, source="gateway decision")
+    audit.log_change(fresh, user, changes, source=gettext("gateway decision"))
     return Saved(changed=True, cleared=cleared)
 
 
@@ -498,7 +564,7 @@ def save_objective(
     _refuse_if_locked(fresh)
     _require(fresh, user, person=True, reviewer=True)
     if objective is not None and objective.review_id != fresh.pk:
-        raise ValidationError("That objective belongs to a different review.")
+        raise ValidationError(gettext("That objective belongs to a different review."))
     today = today or dates.today()
     current = (
         PDPObjective.objects.select_related("dimension").get(pk=objective.pk)
@@ -511,34 +577,39 @@ def save_objective(
     values["status"] = values["status"] or PDPObjective.Status.NOT_STARTED
     errors: dict[str, str] = {}
     required = {
-        "objective": "Write the objective.",
-        "gap": "Say which gap the objective closes.",
-        "actions": "Say what will be done to meet it.",
+        "objective": gettext("Write the objective."),
+        "gap": gettext("Say which gap the objective closes."),
+        "actions": gettext("Say what will be done to meet it."),
     }
     for name, message in required.items():
         if not values[name]:
             errors[name] = message
     for name in ("objective", "gap"):
         if len(values[name]) > 300:
-            errors[name] = f"Keep this under 300 characters (it has {len(values[name])})."
+            errors[name] = gettext("Keep this under 300 characters (it has %(count)s).") % {
+                "count": len(values[name])
+            }
     target = values["target_date"]
     if target is None:
-        errors["target_date"] = "Give a target date."
+        errors["target_date"] = gettext("Give a target date.")
     elif target < today and (current is None or target != current.target_date):
-        errors["target_date"] = "The target date is in the past: choose today or a later date."
+        errors["target_date"] = gettext(
+            "The target date is in the past: choose today or a later date."
+        )
     if values["status"] not in PDPObjective.Status.values:
-        errors["status"] = "Choose a status from the list."
+        errors["status"] = gettext("Choose a status from the list.")
     dimension = values["dimension"]
     if dimension is not None and not fresh.dimensions.filter(dimension=dimension).exists():
-        errors["dimension"] = "Choose one of the dimensions in this review."
+        errors["dimension"] = gettext("Choose one of the dimensions in this review.")
     if errors:
         raise ValidationError(errors)
 
     target_obj = current or PDPObjective(review=fresh)
+    internal = {_verbose_name(target_obj, "review"), _verbose_name(target_obj, "sort_order")}
     changes = {
-        f"Objective '{values['objective']}': {field}": pair
+        _objective_change(values["objective"], field): pair
         for field, pair in audit.apply(target_obj, values).items()
-        if field != "review" and field != "sort order"
+        if field not in internal
     }
     if not changes:
         return current, Saved(changed=False)
@@ -551,7 +622,10 @@ def save_objective(
         audit.log_create(target_obj, user, review=fresh.pk)
     cleared = _clear_signatures(fresh, user, changes)
     audit.log_change(
-        fresh, user, changes, source="objective added" if current is None else "objective changed"
+        fresh,
+        user,
+        changes,
+        source=gettext("objective added") if current is None else gettext("objective changed"),
     )
     return target_obj, Saved(changed=True, cleared=cleared)
 
@@ -565,13 +639,18 @@ def delete_objective(
     _refuse_if_locked(fresh)
     _require(fresh, user, person=True, reviewer=True)
     if objective.review_id != fresh.pk:
-        raise ValidationError("That objective belongs to a different review.")
+        raise ValidationError(gettext("That objective belongs to a different review."))
     _claim(fresh, user, version)
-    changes = {f"Objective '{objective.objective}'": [objective.objective, "removed"]}
+    changes = {
+        gettext("Objective '%(objective)s'") % {"objective": objective.objective}: [
+            objective.objective,
+            gettext("removed"),
+        ]
+    }
     audit.log_delete(objective, user)
     objective.delete()
     cleared = _clear_signatures(fresh, user, changes)
-    audit.log_change(fresh, user, changes, source="objective removed")
+    audit.log_change(fresh, user, changes, source=gettext("objective removed"))
     return Saved(changed=True, cleared=cleared)
 
 
@@ -588,9 +667,9 @@ def update_objective_status(
     fresh = _fresh(review)
     _require(fresh, user, person=True, reviewer=True)
     if objective.review_id != fresh.pk:
-        raise ValidationError("That objective belongs to a different review.")
+        raise ValidationError(gettext("That objective belongs to a different review."))
     if status not in PDPObjective.Status.values:
-        raise ValidationError({"status": "Choose a status from the list."})
+        raise ValidationError({"status": gettext("Choose a status from the list.")})
     current = PDPObjective.objects.get(pk=objective.pk)
     if not fresh.is_signed:
         data = {name: getattr(current, name) for name in OBJECTIVE_FIELDS}
@@ -603,14 +682,18 @@ def update_objective_status(
     current.status = status
     current.save(update_fields=["status"])
     new = current.get_status_display()
-    text = f"Status of '{current.objective}' changed from {old} to {new}."
+    text = gettext("Status of '%(objective)s' changed from %(old)s to %(new)s.") % {
+        "objective": current.objective,
+        "old": old,
+        "new": new,
+    }
     note = ReviewAddendum.objects.create(review=fresh, author=user, text=text)
     audit.log_create(note, user, review=fresh.pk)
     audit.log_change(
         fresh,
         user,
-        {f"Objective '{current.objective}': status": [old, new]},
-        source="status after signing",
+        {_objective_change(current.objective, _verbose_name(current, "status")): [old, new]},
+        source=gettext("status after signing"),
     )
     return Saved(changed=True)
 
@@ -637,8 +720,8 @@ def sign(
     if already:
         other = fresh.reviewer if as_person else fresh.staff
         raise ValidationError(
-            f"You signed this review on {_day(dates.local_date(already))}. "
-            f"It is waiting for {other.full_name} to sign."
+            gettext("You signed this review on %(date)s. It is waiting for %(name)s to sign.")
+            % {"date": _day(dates.local_date(already)), "name": other.full_name}
         )
     prefetch_related_objects([fresh], "dimensions__dimension", "objectives")
     missing = missing_for_signing(fresh)
@@ -650,30 +733,33 @@ def sign(
     ).update(**{field: now})
     if not signed:
         raise ReviewChanged(
-            _changed_message(fresh, user, "You have not signed: check the review again first.")
+            _changed_message(
+                fresh, user, gettext("You have not signed: check the review again first.")
+            )
         )
     setattr(fresh, field, now)
-    role = "the person" if as_person else "the reviewer"
+    signed_by = gettext("signed by the person") if as_person else gettext("signed by the reviewer")
     audit.log_change(
         fresh,
         user,
-        {f"signed by {role}": ["—", _day(dates.local_date(now))]},
+        {signed_by: ["—", _day(dates.local_date(now))]},
         source=SIGNATURE_SOURCE,
     )
     signer = fresh.staff if as_person else fresh.reviewer
     other = fresh.reviewer if as_person else fresh.staff
     if fresh.is_signed:
-        subject = "A development review is signed"
-        body = (
-            f"{signer.full_name} signed the development review of {fresh.staff.full_name}. "
+        subject = gettext("A development review is signed")
+        body = gettext(
+            "%(signer)s signed the development review of %(person)s. "
             "Both of you have now signed, so the review is complete and locked."
         )
     else:
-        subject = "A development review is waiting for your signature"
-        body = (
-            f"{signer.full_name} signed the development review of {fresh.staff.full_name}. "
+        subject = gettext("A development review is waiting for your signature")
+        body = gettext(
+            "%(signer)s signed the development review of %(person)s. "
             "Check it and sign when you agree."
         )
+    body %= {"signer": signer.full_name, "person": fresh.staff.full_name}
     notify(other.user, subject, body, fresh.get_absolute_url())
     return fresh
 
@@ -685,14 +771,23 @@ def add_addendum(review: DevelopmentReview, user: User, *, text: str) -> ReviewA
     _require(fresh, user, person=True, reviewer=True)
     if not fresh.is_signed:
         raise ValidationError(
-            "Notes are added once both of you have signed. Until then, change the review itself."
+            gettext(
+                "Notes are added once both of you have signed. "
+                "Until then, change the review itself."
+            )
         )
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write the note."})
+        raise ValidationError({"text": gettext("Write the note.")})
     if len(text) > NOTE_MAX_CHARS:
         raise ValidationError(
-            {"text": f"Keep the note under {NOTE_MAX_CHARS:,} characters (it has {len(text):,})."}
+            {
+                "text": gettext("Keep the note under %(limit)s characters (it has %(count)s).")
+                % {
+                    "limit": number_format(NOTE_MAX_CHARS, force_grouping=True),
+                    "count": number_format(len(text), force_grouping=True),
+                }
+            }
         )
     note = ReviewAddendum.objects.create(review=fresh, author=user, text=text)
     audit.log_create(note, user, review=fresh.pk)
@@ -700,8 +795,9 @@ def add_addendum(review: DevelopmentReview, user: User, *, text: str) -> ReviewA
     other = fresh.reviewer if author == fresh.staff else fresh.staff
     notify(
         other.user,
-        "A note was added to a signed development review",
-        f"{author.full_name} added a note to the development review of {fresh.staff.full_name}.",
+        gettext("A note was added to a signed development review"),
+        gettext("%(author)s added a note to the development review of %(person)s.")
+        % {"author": author.full_name, "person": fresh.staff.full_name},
         fresh.get_absolute_url(),
     )
     return note
