@@ -199,5 +199,17 @@ class ReviewPolicy:
             and StaffMember.objects.filter(user_id=user.pk).exists()
         )
 
+    def readable_by(self, user: AnyUser) -> "QuerySet[DevelopmentReview]":
+        """Every review this user may read: their own, those they hold, and those of people
+        whose record they may view."""
+        from ksf.models import DevelopmentReview
+
+        if not _active(user):
+            return DevelopmentReview.objects.none()
+        people = staff_policy.instances_user_has_permission_for(user, "view_portfolio")
+        return DevelopmentReview.objects.filter(
+            Q(staff__user=user) | Q(reviewer__user=user) | Q(staff__in=people.values("pk"))
+        )
+
 
 review_policy = ReviewPolicy()

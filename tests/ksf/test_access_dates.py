@@ -66,3 +66,15 @@ def test_the_database_holds_one_open_review_per_person(world):
             period_start=review.period_start,
             period_end=review.period_end,
         )
+
+
+def test_reviews_readable_by_follow_the_same_policy_as_one_review(world):
+    from ksf.policies import review_policy
+
+    review = start(world)
+    for role in ("clinician", "manager", "administrator", "educator", "service_lead"):
+        user = world.user(role)
+        listed = review in review_policy.readable_by(user)
+        assert listed == review_policy.access(user, review).can_read, role
+    assert review in review_policy.readable_by(world.manager.user)
+    assert review not in review_policy.readable_by(world.stranger.user)
