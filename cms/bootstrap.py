@@ -6,8 +6,12 @@ with the live registry (e.g. after a test flush, or to repair a database by comm
 
 from django.apps import apps as global_apps
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
 
-SITE_NAME = "Therapy skills and development"
+# Marked for translation here, translated when the pages are made (in the active language).
+SITE_NAME = gettext_noop("Therapy skills and development")
+FRAMEWORK_INDEX_TITLE = gettext_noop("Competency frameworks")
 ADMIN_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
 
@@ -37,9 +41,10 @@ def ensure_home_page(apps) -> None:
     home_type, _ = ContentType.objects.get_or_create(model="homepage", app_label="cms")
     last = Page.objects.filter(depth=2).order_by("-path").values_list("path", flat=True).first()
     step = int(last[-4:]) + 1 if last else 2
+    site_name = gettext(SITE_NAME)
     home = HomePage.objects.create(
-        title=SITE_NAME,
-        draft_title=SITE_NAME,
+        title=site_name,
+        draft_title=site_name,
         slug="home",
         content_type=home_type,
         path=f"{root.path}{step:04d}",
@@ -48,14 +53,19 @@ def ensure_home_page(apps) -> None:
         url_path="/home/",
         locale=locale,
         live=True,
-        intro="<p>See what your post requires and where you stand: your KSF outline, "
-        "competencies, CPD and development reviews in one place.</p>",
+        intro=format_html(
+            "<p>{}</p>",
+            gettext(
+                "See what your post requires and where you stand: your KSF outline, "
+                "competencies, CPD and development reviews in one place."
+            ),
+        ),
     )
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])
     Site.objects.all().delete()
     Site.objects.create(
-        hostname="localhost", root_page=home, is_default_site=True, site_name=SITE_NAME
+        hostname="localhost", root_page=home, is_default_site=True, site_name=site_name
     )
 
 
@@ -74,9 +84,10 @@ def ensure_framework_index(apps) -> None:
     last = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).order_by("-path")
     last_path = last.values_list("path", flat=True).first()
     step = int(last_path[-4:]) + 1 if last_path else 1
+    title = gettext(FRAMEWORK_INDEX_TITLE)
     FrameworkIndexPage.objects.create(
-        title="Competency frameworks",
-        draft_title="Competency frameworks",
+        title=title,
+        draft_title=title,
         slug="frameworks",
         content_type=page_type,
         path=f"{home.path}{step:04d}",
@@ -85,8 +96,13 @@ def ensure_framework_index(apps) -> None:
         url_path=f"{home.url_path}frameworks/",
         locale_id=home.locale_id,
         live=True,
-        intro="<p>The clinical competency frameworks our posts use. Search for a competency to "
-        "see what it involves and which posts require it.</p>",
+        intro=format_html(
+            "<p>{}</p>",
+            gettext(
+                "The clinical competency frameworks our posts use. Search for a competency to "
+                "see what it involves and which posts require it."
+            ),
+        ),
     )
     home.numchild = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
     home.save(update_fields=["numchild"])

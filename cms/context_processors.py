@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 
 from ksf.roles import Role, roles_for
 from ksf.selectors import unread_for
@@ -9,24 +10,30 @@ from ksf.selectors import unread_for
 def portal(request: HttpRequest) -> dict:
     """Header navigation, chosen by the roles the person holds."""
     user = getattr(request, "user", None)
-    links = [{"label": "Home", "url": "/"}]
+    links = [{"label": pgettext("navigation", "Home"), "url": "/"}]
     if user is not None and user.is_authenticated:
         roles = roles_for(user)
         if Role.CLINICIAN in roles:
-            links.append({"label": "My development", "url": reverse("development:mine")})
-        links.append({"label": "KSF outlines", "url": reverse("ksf:post_list")})
-        links.append({"label": "Frameworks", "url": "/frameworks/"})
+            links.append({"label": gettext("My development"), "url": reverse("development:mine")})
+        links.append({"label": gettext("KSF outlines"), "url": reverse("ksf:post_list")})
+        links.append({"label": gettext("Frameworks"), "url": "/frameworks/"})
         if Role.MANAGER in roles or Role.SERVICE_LEAD in roles or Role.ADMINISTRATOR in roles:
-            links.append({"label": "Teams", "url": reverse("ksf:team_list")})
+            links.append({"label": gettext("Teams"), "url": reverse("ksf:team_list")})
         unread = unread_for(user).count()
         links.append(
             {
-                "label": f"Notifications ({unread})" if unread else "Notifications",
+                "label": (
+                    gettext("Notifications (%(count)s)") % {"count": unread}
+                    if unread
+                    else gettext("Notifications")
+                ),
                 "url": reverse("ksf:notifications"),
             }
         )
         if user.has_perm("wagtailadmin.access_admin"):
-            links.append({"label": "Admin", "url": reverse("wagtailadmin_home")})
+            links.append(
+                {"label": pgettext("navigation", "Admin"), "url": reverse("wagtailadmin_home")}
+            )
     path = getattr(request, "path", "")
     for link in links:
         link["current"] = link["url"] == path or (

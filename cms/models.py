@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.blocks import RichTextBlock
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
@@ -24,7 +25,7 @@ class HomePage(Page):
     """The front page: a welcome for visitors, each person's own dashboard once signed in."""
 
     intro = RichTextField(
-        blank=True, help_text="Shown to everyone, above the sign-in or dashboard."
+        blank=True, help_text=_("Shown to everyone, above the sign-in or dashboard.")
     )
     body = StreamField(
         [
@@ -36,15 +37,19 @@ class HomePage(Page):
             ("care_card", CareCardBlock()),
         ],
         blank=True,
-        help_text="Guidance shown to visitors who have not signed in.",
+        help_text=_("Guidance shown to visitors who have not signed in."),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro", heading=_("Intro")),
+        FieldPanel("body", heading=_("Body")),
+    ]
     max_count = 1
     subpage_types = ["cms.FrameworkIndexPage"]
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -61,12 +66,12 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
     """
 
     intro = RichTextField(blank=True)
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro", heading=_("Intro"))]
     subpage_types = ["cms.FrameworkGuidePage"]
     max_count = 1
 
     class Meta:
-        verbose_name = "framework index page"
+        verbose_name = _("framework index page")
 
     @route(r"^$")
     def index(self, request):
@@ -159,10 +164,16 @@ class FrameworkGuidePage(Page):
     """Guidance an educator writes for one framework, shown above its tree."""
 
     framework_idnumber = models.CharField(
-        "framework ID number", max_length=100, help_text="The framework this guidance is for."
+        _("framework ID number"),
+        max_length=100,
+        help_text=_("The framework this guidance is for."),
     )
     body = RichTextField(blank=True)
-    content_panels = [*Page.content_panels, FieldPanel("framework_idnumber"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("framework_idnumber"),
+        FieldPanel("body", heading=_("Body")),
+    ]
     parent_page_types = ["cms.FrameworkIndexPage"]
     subpage_types: list[str] = []
 

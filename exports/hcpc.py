@@ -10,6 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from competencies.development.presenter import long_date
 from competencies.models import CPDEntry
 from competencies.portfolio import selectors as portfolio_selectors
 from exports.plan import CPDLine, EvidenceLine, cpd_lines, format_hours
@@ -17,20 +22,27 @@ from ksf import dates
 from ksf.models import StaffMember
 
 STANDARDS = [
-    "Maintain a continuous, up-to-date and accurate record of your CPD activities.",
-    "Demonstrate that your CPD activities are a mixture of learning activities relevant to "
-    "current or future practice.",
-    "Seek to ensure that your CPD has contributed to the quality of your practice and service "
-    "delivery.",
-    "Seek to ensure that your CPD benefits the service user.",
-    "Upon request, present a written profile (which must be your own work and supported by "
-    "evidence) explaining how you have met the standards for CPD.",
+    _("Maintain a continuous, up-to-date and accurate record of your CPD activities."),
+    _(
+        "Demonstrate that your CPD activities are a mixture of learning activities relevant to "
+        "current or future practice."
+    ),
+    _(
+        "Seek to ensure that your CPD has contributed to the quality of your practice and "
+        "service delivery."
+    ),
+    _("Seek to ensure that your CPD benefits the service user."),
+    _(
+        "Upon request, present a written profile (which must be your own work and supported by "
+        "evidence) explaining how you have met the standards for CPD."
+    ),
 ]
 
-REFLECTION_FIELDS = [
-    ("learning", "what you learnt"),
-    ("practice_change", "how it changed your practice"),
-    ("service_user_benefit", "the benefit to service users"),
+# Translators: each completes 'does not yet say ...' on the HCPC profile.
+REFLECTION_FIELDS: list[tuple[str, str | Promise]] = [
+    ("learning", _("what you learnt")),
+    ("practice_change", _("how it changed your practice")),
+    ("service_user_benefit", _("the benefit to service users")),
 ]
 
 
@@ -57,7 +69,7 @@ class ProfileActivity:
     @property
     def missing(self) -> list[str]:
         """Reflections not yet written in the CPD log, to add before sending the profile."""
-        return [label for name, label in REFLECTION_FIELDS if not getattr(self.line, name)]
+        return [str(label) for name, label in REFLECTION_FIELDS if not getattr(self.line, name)]
 
 
 @dataclass
@@ -86,33 +98,76 @@ class HCPCProfile:
 
 
 def _numbers(selected: list[ProfileActivity]) -> str:
+    """'activity 2', 'activities 1, 3 and 4': the activities the statement writes up."""
     numbers = [str(a.number) for a in selected]
     if len(numbers) == 1:
-        return f"activity {numbers[0]}"
-    return f"activities {', '.join(numbers[:-1])} and {numbers[-1]}"
+        listed = numbers[0]
+    else:
+        # Translators: the end of a list of activity numbers, e.g. '1, 3 and 4'.
+        listed = gettext("%(items)s and %(last)s") % {
+            "items": ", ".join(numbers[:-1]),
+            "last": numbers[-1],
+        }
+    return ngettext("activity %(numbers)s", "activities %(numbers)s", len(numbers)) % {
+        "numbers": listed
+    }
 
 
 def _standards(profile: HCPCProfile) -> list[Standard]:
     n = len(profile.activities)
+    kinds = len(profile.type_counts)
+    pieces = len(profile.evidence)
     types = "; ".join(f"{label} ({count})" for label, count in profile.type_counts)
-    refs = _numbers(profile.selected)
-    period = f"{profile.start:%-d %B %Y} to {profile.end:%-d %B %Y}"
+    words = {
+        "count": n,
+        "hours": profile.total_hours,
+        "start": long_date(profile.start),
+        "end": long_date(profile.end),
+        "kinds": kinds,
+        "types": types or gettext("none yet"),
+        "activities": _numbers(profile.selected),
+        "prepared": long_date(profile.prepared_on),
+        "pieces": pieces,
+    }
     how = [
-        f"My CPD log records {n} activit{'y' if n == 1 else 'ies'} ({profile.total_hours} hours) "
-        f"from {period}, each with its date, type and hours. They are listed under "
-        "'CPD activities' in date order.",
-        f"My activities cover {len(profile.type_counts)} different type"
-        f"{'' if len(profile.type_counts) == 1 else 's'} of learning: {types or 'none yet'}.",
-        f"For {refs}, the statement below says how the activity changed my practice and the "
-        "service I work in.",
-        f"For {refs}, the statement below says how the activity benefited the service users "
-        "I work with.",
-        f"This profile is my own work, prepared on {profile.prepared_on:%-d %B %Y} from my CPD "
-        f"log. It is supported by {len(profile.evidence)} numbered piece"
-        f"{'' if len(profile.evidence) == 1 else 's'} of evidence, listed at the end.",
+        ngettext(
+            "My CPD log records %(count)s activity (%(hours)s hours) from %(start)s to %(end)s, "
+            "each with its date, type and hours. They are listed under 'CPD activities' in "
+            "date order.",
+            "My CPD log records %(count)s activities (%(hours)s hours) from %(start)s to "
+            "%(end)s, each with its date, type and hours. They are listed under "
+            "'CPD activities' in date order.",
+            n,
+        )
+        % words,
+        ngettext(
+            "My activities cover %(kinds)s different type of learning: %(types)s.",
+            "My activities cover %(kinds)s different types of learning: %(types)s.",
+            kinds,
+        )
+        % words,
+        gettext(
+            "For %(activities)s, the statement below says how the activity changed my practice "
+            "and the service I work in."
+        )
+        % words,
+        gettext(
+            "For %(activities)s, the statement below says how the activity benefited the "
+            "service users I work with."
+        )
+        % words,
+        ngettext(
+            "This profile is my own work, prepared on %(prepared)s from my CPD log. It is "
+            "supported by %(pieces)s numbered piece of evidence, listed at the end.",
+            "This profile is my own work, prepared on %(prepared)s from my CPD log. It is "
+            "supported by %(pieces)s numbered pieces of evidence, listed at the end.",
+            pieces,
+        )
+        % words,
     ]
     return [
-        Standard(number=i, text=text, how=how[i - 1]) for i, text in enumerate(STANDARDS, start=1)
+        Standard(number=i, text=str(text), how=how[i - 1])
+        for i, text in enumerate(STANDARDS, start=1)
     ]
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from cms.portal import charts
 from cms.portal.portfolio_forms import ACTIVITY_HINTS, CPDEntryForm, CPDFilterForm
@@ -109,10 +110,14 @@ def _save(request: HttpRequest, person: StaffMember, entry: CPDEntry | None) -> 
         try:
             if entry is None:
                 entry = portfolio_services.create_entry(person, form.to_input(), user=request.user)
-                messages.success(request, f"Added '{entry.title}' to your CPD log.")
+                messages.success(
+                    request, gettext("Added '%(title)s' to your CPD log.") % {"title": entry.title}
+                )
             else:
                 entry = portfolio_services.update_entry(entry, form.to_input(), user=request.user)
-                messages.success(request, f"Saved your changes to '{entry.title}'.")
+                messages.success(
+                    request, gettext("Saved your changes to '%(title)s'.") % {"title": entry.title}
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -150,7 +155,9 @@ def cpd_delete(request: HttpRequest, staff_number: str, pk: int) -> HttpResponse
     if request.method == "POST":
         title = entry.title
         portfolio_services.delete_entry(entry, user=request.user)
-        messages.success(request, f"Deleted '{title}' from your CPD log.")
+        messages.success(
+            request, gettext("Deleted '%(title)s' from your CPD log.") % {"title": title}
+        )
         return redirect(reverse("cpd:list", kwargs={"staff_number": person.staff_number}))
     return render(
         request,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cms.portal.development_forms import ClaimForm, DecisionForm
@@ -74,9 +75,9 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
             assessor = form.cleaned_data["assessor"]
             messages.success(
                 request,
-                f"Sign-off requested from {assessor.full_name}."
+                gettext("Sign-off requested from %(name)s.") % {"name": assessor.full_name}
                 if assessor
-                else "Self-assessment saved. Ask for sign-off when you are ready.",
+                else gettext("Self-assessment saved. Ask for sign-off when you are ready."),
             )
             return redirect("development:competency", pk=item.pk)
     requirements = requirements_of_person_for(person, item)
@@ -102,7 +103,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such claim")
     try:
         portfolio_services.withdraw(attainment, user=request.user)
-        messages.success(request, "Your claim was withdrawn.")
+        messages.success(request, gettext("Your claim was withdrawn."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("development:competency", pk=attainment.competency_id)
@@ -154,13 +155,15 @@ def signoff_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 name = attainment.staff.full_name
-                messages.success(
-                    request,
-                    f"You verified {name}." if verify else f"You declined {name}'s request.",
+                text = (
+                    gettext("You verified %(name)s.")
+                    if verify
+                    else gettext("You declined %(name)s's request.")
                 )
+                messages.success(request, text % {"name": name})
                 return redirect("development:signoff_list")
     elif request.method == "POST":
-        form.add_error(None, "This request has already been decided.")
+        form.add_error(None, gettext("This request has already been decided."))
     history = portfolio_selectors.history_for(attainment.staff, attainment.competency).exclude(
         pk=attainment.pk
     )

@@ -1,6 +1,7 @@
 """Forms for self-assessment and sign-off decisions."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cms.portal.forms import NHSFormMixin
 from competencies.models import Competency, Evidence, ScaleValue
@@ -11,29 +12,31 @@ from ksf.models import StaffMember
 class ClaimForm(NHSFormMixin, forms.Form):
     value = forms.ModelChoiceField(
         queryset=ScaleValue.objects.none(),
-        label="The level you have reached",
+        label=_("The level you have reached"),
         empty_label=None,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="Why you believe you are at this level",
+        label=_("Why you believe you are at this level"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="Describe cases you managed, supervision you had and feedback you received.",
+        help_text=_("Describe cases you managed, supervision you had and feedback you received."),
         max_length=5000,
     )
     evidence = forms.ModelMultipleChoiceField(
         queryset=Evidence.objects.none(),
         required=False,
-        label="Evidence to attach",
+        label=_("Evidence to attach"),
         widget=forms.CheckboxSelectMultiple,
     )
     assessor = forms.ModelChoiceField(
         queryset=StaffMember.objects.none(),
         required=False,
-        label="Ask for sign-off from",
-        empty_label="Nobody yet: save as a self-assessment",
-        help_text="Usually your line manager or a clinical specialist who has seen you practise.",
+        label=_("Ask for sign-off from"),
+        empty_label=_("Nobody yet: save as a self-assessment"),
+        help_text=_(
+            "Usually your line manager or a clinical specialist who has seen you practise."
+        ),
     )
 
     def __init__(self, *args, person: StaffMember, competency: Competency, **kwargs):
@@ -47,16 +50,16 @@ class ClaimForm(NHSFormMixin, forms.Form):
 
 class DecisionForm(NHSFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("verify", "Verify: they meet this level"), ("decline", "Decline")],
+        label=_("Your decision"),
+        choices=[("verify", _("Verify: they meet this level")), ("decline", _("Decline"))],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=5000,
-        help_text="Needed when you decline: say what is missing so they know what to do next.",
+        help_text=_("Needed when you decline: say what is missing so they know what to do next."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from cms.portal.portfolio_forms import EvidenceForm
@@ -50,7 +51,9 @@ def evidence_add(request: HttpRequest, staff_number: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Added '{item.title}' to your evidence.")
+            messages.success(
+                request, gettext("Added '%(title)s' to your evidence.") % {"title": item.title}
+            )
             return redirect("cpd:evidence_list", staff_number=person.staff_number)
     return render(request, "portal/evidence/form.html", {"person": person, "form": form})
 
@@ -66,7 +69,9 @@ def evidence_delete(request: HttpRequest, staff_number: str, pk: int) -> HttpRes
     if request.method == "POST" and not reason:
         title = item.title
         portfolio_services.delete_evidence(item, request.user)
-        messages.success(request, f"Deleted '{title}' from your evidence.")
+        messages.success(
+            request, gettext("Deleted '%(title)s' from your evidence.") % {"title": title}
+        )
         return redirect("cpd:evidence_list", staff_number=person.staff_number)
     return render(
         request,

@@ -1,11 +1,15 @@
 """The HCPC CPD profile form: a summary of practice and the activities to write up."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from cms.portal.forms import NHSFormMixin
+from cms.portal.forms import NHSFormMixin, lazy_format
 from competencies.models import CPDEntry
 
 SUMMARY_MAX_WORDS = 500
@@ -18,38 +22,59 @@ def count_words(text: str) -> int:
     return len(re.findall(r"\S+", text or ""))
 
 
+def hours_text(hours: Decimal) -> str:
+    """'1 hour', '1.5 hours', '0.25 hours'."""
+    value = f"{hours.normalize():f}"
+    if hours != hours.to_integral_value():
+        # Translators: a fraction of hours, e.g. 1.5 or 0.25.
+        return gettext("%(hours)s hours") % {"hours": value}
+    return ngettext("%(hours)s hour", "%(hours)s hours", int(hours)) % {"hours": value}
+
+
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: CPDEntry) -> str:
-        hours = f"{obj.hours.normalize():f}"
-        return (
-            f"{obj.date:%-d %b %Y}: {obj.title} ({obj.get_activity_type_display()}, "
-            f"{hours} hour{'' if obj.hours == 1 else 's'})"
-        )
+        # Translators: a CPD activity to choose, e.g. '3 Mar 2026: Journal club (Work-based
+        # learning, 1.5 hours)'.
+        return gettext("%(date)s: %(title)s (%(type)s, %(hours)s)") % {
+            "date": date_format(obj.date, "j M Y"),
+            "title": obj.title,
+            "type": obj.get_activity_type_display(),
+            "hours": hours_text(obj.hours),
+        }
 
 
 class HCPCProfileForm(NHSFormMixin, forms.Form):
     summary = forms.CharField(
-        label="Summary of your practice",
+        label=_("Summary of your practice"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=(
-            f"Up to {SUMMARY_MAX_WORDS} words. Describe your role, where you work, who you work "
-            "with and the service users you see."
+        help_text=lazy_format(
+            _(
+                "Up to %(words)s words. Describe your role, where you work, who you work "
+                "with and the service users you see."
+            ),
+            words=SUMMARY_MAX_WORDS,
         ),
-        error_messages={"required": "Write a summary of your practice."},
+        error_messages={"required": _("Write a summary of your practice.")},
     )
     activities = ActivityChoiceField(
         queryset=CPDEntry.objects.none(),
-        label="Activities to write up",
-        help_text=(
-            f"Choose {MIN_ACTIVITIES} to {MAX_ACTIVITIES} activities from your CPD log of the "
-            "last two years that best show how you meet the standards."
+        label=_("Activities to write up"),
+        help_text=lazy_format(
+            _(
+                "Choose %(min)s to %(max)s activities from your CPD log of the "
+                "last two years that best show how you meet the standards."
+            ),
+            min=MIN_ACTIVITIES,
+            max=MAX_ACTIVITIES,
         ),
         error_messages={
-            "required": (
-                f"Choose {MIN_ACTIVITIES} to {MAX_ACTIVITIES} activities from your CPD log."
+            "required": lazy_format(
+                _("Choose %(min)s to %(max)s activities from your CPD log."),
+                min=MIN_ACTIVITIES,
+                max=MAX_ACTIVITIES,
             ),
-            "invalid_choice": "Choose activities from your own CPD log of the last two years.",
-            "invalid_pk_value": "Choose activities from your own CPD log of the last two years.",
+            "invalid_choice": _("Choose activities from your own CPD log of the last two years."),
+            "invalid_pk_value": _("Choose activities from your own CPD log of the last two years."),
         },
     )
 
@@ -62,19 +87,22 @@ class HCPCProfileForm(NHSFormMixin, forms.Form):
         words = count_words(summary)
         if words > SUMMARY_MAX_WORDS:
             raise forms.ValidationError(
-                f"Your summary is {words} words long: shorten it to {SUMMARY_MAX_WORDS} words "
-                "or fewer."
+                gettext(
+                    "Your summary is %(words)s words long: shorten it to %(max)s words or fewer."
+                )
+                % {"words": words, "max": SUMMARY_MAX_WORDS}
             )
         return summary
 
     def clean_activities(self) -> list[CPDEntry]:
         chosen = list(self.cleaned_data["activities"])
+        values = {"min": MIN_ACTIVITIES, "max": MAX_ACTIVITIES, "count": len(chosen)}
         if len(chosen) < MIN_ACTIVITIES:
             raise forms.ValidationError(
-                f"Choose at least {MIN_ACTIVITIES} activities: you chose {len(chosen)}."
+                gettext("Choose at least %(min)s activities: you chose %(count)s.") % values
             )
         if len(chosen) > MAX_ACTIVITIES:
             raise forms.ValidationError(
-                f"Choose no more than {MAX_ACTIVITIES} activities: you chose {len(chosen)}."
+                gettext("Choose no more than %(max)s activities: you chose %(count)s.") % values
             )
         return chosen

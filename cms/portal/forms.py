@@ -3,6 +3,26 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _interpolate(message: str | Promise, values: dict[str, object]) -> str:
+    return str(message) % values
+
+
+_lazy_interpolate = lazy(_interpolate, str)
+
+
+def lazy_format(message: str | Promise, **values: object) -> Promise:
+    """``message % values``, worked out each time the text is shown rather than at import.
+
+    ``gettext_lazy(...) % values`` translates at once, in whatever language is active when
+    the module loads; labels and help texts declared on a form class need this instead, e.g.
+    ``lazy_format(_("Up to %(words)s words."), words=500)``.
+    """
+    return _lazy_interpolate(message, values)
+
 
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
@@ -53,8 +73,8 @@ def add_validation_errors(form: forms.Form, error: ValidationError) -> None:
 
 class PortalAuthenticationForm(NHSFormMixin, auth_forms.AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": "This account is inactive. Ask your administrator.",
+        "invalid_login": _("Enter a correct username and password. Both are case-sensitive."),
+        "inactive": _("This account is inactive. Ask your administrator."),
     }
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from competencies.development.team import people_overview
@@ -87,7 +88,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     count = services.mark_read(request.user)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("ksf:notifications")
 
 

@@ -9,8 +9,11 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from cms.portal.forms import NHSFormMixin
+from cms.portal.forms import NHSFormMixin, lazy_format
 from competencies.models import CPDEntry, Evidence
 from competencies.portfolio import rules as portfolio_rules
 from competencies.portfolio import selectors as portfolio_selectors
@@ -18,26 +21,29 @@ from competencies.portfolio import services as portfolio_services
 from ksf.models import KSFDimension, StaffMember
 
 ACTIVITY_HINTS = {
-    CPDEntry.ActivityType.WORK_BASED: (
+    CPDEntry.ActivityType.WORK_BASED: _(
         "Learning by doing: case reviews, supervision, shadowing, in-service training, "
         "reflecting on a case."
     ),
-    CPDEntry.ActivityType.PROFESSIONAL: (
+    CPDEntry.ActivityType.PROFESSIONAL: _(
         "Giving to your profession: teaching or supervising others, journal club, "
         "a specialist interest group, a committee."
     ),
-    CPDEntry.ActivityType.FORMAL: (
+    CPDEntry.ActivityType.FORMAL: _(
         "Courses, conferences, study days, e-learning modules, further study."
     ),
-    CPDEntry.ActivityType.SELF_DIRECTED: (
+    CPDEntry.ActivityType.SELF_DIRECTED: _(
         "Reading journals or books, reviewing guidelines, updating your knowledge online."
     ),
-    CPDEntry.ActivityType.OTHER: "Anything else, such as relevant voluntary work.",
+    CPDEntry.ActivityType.OTHER: _("Anything else, such as relevant voluntary work."),
 }
 
+# The largest upload ('10 MB'), worked out when shown so its unit is in the reader's language.
+_max_size = lazy(portfolio_rules.max_size_text, str)
+
 DATE_ERRORS = {
-    "required": "Enter the date of the activity.",
-    "invalid": "Enter a real date, for example 14/03/2025.",
+    "required": _("Enter the date of the activity."),
+    "invalid": _("Enter a real date, for example 14/03/2025."),
 }
 
 
@@ -56,104 +62,109 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
     """One CPD activity, with links to competencies, KSF dimensions and evidence."""
 
     date = forms.DateField(
+        label=_("Date"),
         widget=DateInput,
         error_messages=DATE_ERRORS,
-        help_text="The day it happened, or the last day if it ran over several days.",
+        help_text=_("The day it happened, or the last day if it ran over several days."),
     )
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        error_messages={"required": "Enter a title for the activity."},
-        help_text="A short name you will recognise later, e.g. 'Shoulder injection update day'.",
+        error_messages={"required": _("Enter a title for the activity.")},
+        help_text=_("A short name you will recognise later, e.g. 'Shoulder injection update day'."),
     )
     activity_type = forms.ChoiceField(
-        label="Type of activity",
+        label=_("Type of activity"),
         choices=CPDEntry.ActivityType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the type of activity."},
-        help_text="HCPC asks for a mix of types over two years.",
+        error_messages={"required": _("Choose the type of activity.")},
+        help_text=_("HCPC asks for a mix of types over two years."),
     )
     hours = forms.DecimalField(
+        label=_("Hours"),
         max_digits=5,
         decimal_places=2,
         error_messages={
-            "required": "Enter the hours spent, e.g. 1.5.",
-            "invalid": "Enter the hours as a number, e.g. 1.5 (or 0.25 for 15 minutes).",
-            "max_decimal_places": "Give hours to 2 decimal places at most, e.g. 1.25.",
-            "max_digits": "Hours must be between 0.25 (15 minutes) and 500.",
-            "max_whole_digits": "Hours must be between 0.25 (15 minutes) and 500.",
+            "required": _("Enter the hours spent, e.g. 1.5."),
+            "invalid": _("Enter the hours as a number, e.g. 1.5 (or 0.25 for 15 minutes)."),
+            "max_decimal_places": _("Give hours to 2 decimal places at most, e.g. 1.25."),
+            "max_digits": _("Hours must be between 0.25 (15 minutes) and 500."),
+            "max_whole_digits": _("Hours must be between 0.25 (15 minutes) and 500."),
         },
         widget=forms.NumberInput(
             attrs={"step": "0.25", "min": "0.25", "max": "500", "class": "nhsuk-input--width-5"}
         ),
-        help_text="In hours: 1.5 is an hour and a half, 0.25 is 15 minutes. From 0.25 to 500.",
+        help_text=_("In hours: 1.5 is an hour and a half, 0.25 is 15 minutes. From 0.25 to 500."),
     )
     description = forms.CharField(
-        label="What you did",
+        label=_("What you did"),
         widget=_textarea(),
-        error_messages={"required": "Say briefly what you did."},
-        help_text="A few sentences are enough.",
+        error_messages={"required": _("Say briefly what you did.")},
+        help_text=_("A few sentences are enough."),
     )
     learning = forms.CharField(
-        label="What you learnt",
+        label=_("What you learnt"),
         required=False,
         widget=_textarea(),
-        help_text="New knowledge or skills, or something you now understand differently.",
+        help_text=_("New knowledge or skills, or something you now understand differently."),
     )
     practice_change = forms.CharField(
-        label="How it changed your practice",
+        label=_("How it changed your practice"),
         required=False,
         widget=_textarea(),
-        help_text="What you now do differently, or what you confirmed you do well.",
+        help_text=_("What you now do differently, or what you confirmed you do well."),
     )
     service_user_benefit = forms.CharField(
-        label="The benefit to service users",
+        label=_("The benefit to service users"),
         required=False,
         widget=_textarea(),
-        help_text="How patients, carers or colleagues gain. HCPC audits look for this.",
+        help_text=_("How patients, carers or colleagues gain. HCPC audits look for this."),
     )
     competencies = forms.ModelMultipleChoiceField(
+        label=_("Competencies"),
         queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        error_messages={"invalid_choice": "Choose competencies from published frameworks only."},
-        help_text=(
+        error_messages={"invalid_choice": _("Choose competencies from published frameworks only.")},
+        help_text=_(
             "Optional. Competencies your posts require are listed first. "
             "Hold Ctrl (or Cmd on a Mac) to choose several."
         ),
     )
     dimensions = forms.ModelMultipleChoiceField(
-        label="KSF dimensions",
+        label=_("KSF dimensions"),
         queryset=KSFDimension.objects.order_by("sort_order"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Optional. Tick the KSF dimensions this activity helped you develop.",
+        help_text=_("Optional. Tick the KSF dimensions this activity helped you develop."),
     )
     evidence = forms.ModelMultipleChoiceField(
-        label="Attach evidence you have already added",
+        label=_("Attach evidence you have already added"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Attach only your own evidence."},
+        error_messages={"invalid_choice": _("Attach only your own evidence.")},
     )
     new_file = forms.FileField(
-        label="Upload a new file",
+        label=_("Upload a new file"),
         required=False,
-        help_text=(
-            f"Optional, e.g. a certificate. {portfolio_rules.ALLOWED_TYPES_TEXT}; "
-            f"up to {portfolio_rules.max_size_text()}."
+        help_text=lazy_format(
+            _("Optional, e.g. a certificate. %(types)s; up to %(size)s."),
+            types=portfolio_rules.ALLOWED_TYPES_TEXT,
+            size=_max_size(),
         ),
     )
     new_link = forms.CharField(
-        label="Or add a link",
+        label=_("Or add a link"),
         required=False,
         max_length=500,
-        help_text="Optional: a web address starting with https://, e.g. an online certificate.",
+        help_text=_("Optional: a web address starting with https://, e.g. an online certificate."),
     )
     new_evidence_title = forms.CharField(
-        label="Name of the new file or link",
+        label=_("Name of the new file or link"),
         required=False,
         max_length=200,
-        help_text="Optional: the file name or address is used if you leave this empty.",
+        help_text=_("Optional: the file name or address is used if you leave this empty."),
     )
 
     def __init__(self, *args, person: StaffMember, entry: CPDEntry | None = None, **kwargs):
@@ -200,7 +211,8 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
         data = super().clean()
         if data.get("new_file") and data.get("new_link"):
             self.add_error(
-                "new_link", "Give either a new file or a new link, not both: add one at a time."
+                "new_link",
+                gettext("Give either a new file or a new link, not both: add one at a time."),
             )
         return data
 
@@ -230,7 +242,7 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
         for option in self["dimensions"]:
             value = getattr(option.data["value"], "value", option.data["value"])
             (core if kinds.get(value) == "core" else specific).append((option, ""))
-        return [("Core dimensions", core), ("Specific dimensions", specific)]
+        return [(gettext("Core dimensions"), core), (gettext("Specific dimensions"), specific)]
 
     def evidence_options(self) -> list[tuple]:
         """The person's evidence checkboxes, each hinted with what it is."""
@@ -238,7 +250,9 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
         result = []
         for option in self["evidence"]:
             item = items.get(getattr(option.data["value"], "value", option.data["value"]))
-            hint = "Link" if item is None or item.is_link else item.original_name
+            hint = (
+                pgettext("evidence", "Link") if item is None or item.is_link else item.original_name
+            )
             result.append((option, hint))
         return result
 
@@ -247,22 +261,29 @@ class EvidenceForm(NHSFormMixin, forms.Form):
     """A file or a link for the evidence store."""
 
     title = forms.CharField(
+        label=_("Title"),
         required=False,
         max_length=200,
-        help_text="Optional: what it is, e.g. 'Injection course certificate'. "
-        "The file name or address is used if you leave this empty.",
+        help_text=_(
+            "Optional: what it is, e.g. 'Injection course certificate'. "
+            "The file name or address is used if you leave this empty."
+        ),
     )
     file = forms.FileField(
+        label=_("File"),
         required=False,
-        help_text=(
-            f"{portfolio_rules.ALLOWED_TYPES_TEXT}; up to {portfolio_rules.max_size_text()}."
+        help_text=lazy_format(
+            # Translators: the file types allowed, then the largest size, e.g. '10 MB'.
+            _("%(types)s; up to %(size)s."),
+            types=portfolio_rules.ALLOWED_TYPES_TEXT,
+            size=_max_size(),
         ),
     )
     url = forms.CharField(
-        label="Or a link",
+        label=_("Or a link"),
         required=False,
         max_length=500,
-        help_text="A web address starting with https://, e.g. an online certificate.",
+        help_text=_("A web address starting with https://, e.g. an online certificate."),
     )
 
     def clean_file(self):
@@ -282,9 +303,9 @@ class EvidenceForm(NHSFormMixin, forms.Form):
         if self.errors:
             return data
         if data.get("file") and data.get("url"):
-            raise ValidationError("Give a file or a link, not both: add one at a time.")
+            raise ValidationError(gettext("Give a file or a link, not both: add one at a time."))
         if not data.get("file") and not data.get("url"):
-            raise ValidationError("Choose a file to upload or give a link.")
+            raise ValidationError(gettext("Choose a file to upload or give a link."))
         return data
 
 
@@ -292,30 +313,38 @@ class CPDFilterForm(NHSFormMixin, forms.Form):
     """How the CPD list is narrowed; every field is optional."""
 
     type = forms.ChoiceField(
-        label="Type of activity",
+        label=_("Type of activity"),
         required=False,
-        choices=[("", "All types"), *CPDEntry.ActivityType.choices],
+        choices=[("", _("All types")), *CPDEntry.ActivityType.choices],
     )
     start = forms.DateField(
-        label="From", required=False, widget=DateInput, error_messages=DATE_ERRORS
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=DateInput,
+        error_messages=DATE_ERRORS,
     )
-    end = forms.DateField(label="To", required=False, widget=DateInput, error_messages=DATE_ERRORS)
-    q = forms.CharField(label="Words", required=False, max_length=100)
+    end = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"),
+        required=False,
+        widget=DateInput,
+        error_messages=DATE_ERRORS,
+    )
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
     competency = forms.TypedChoiceField(
-        label="Linked competency", required=False, coerce=int, empty_value=None
+        label=_("Linked competency"), required=False, coerce=int, empty_value=None
     )
     dimension = forms.TypedChoiceField(
-        label="Linked KSF dimension", required=False, coerce=int, empty_value=None
+        label=_("Linked KSF dimension"), required=False, coerce=int, empty_value=None
     )
     all = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, person: StaffMember, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["competency"].choices = [("", "Any")] + [
+        self.fields["competency"].choices = [("", pgettext("any competency", "Any"))] + [
             (c.pk, f"{c} ({c.framework.title})")
             for c in portfolio_selectors.used_competencies(person)
         ]
-        self.fields["dimension"].choices = [("", "Any")] + [
+        self.fields["dimension"].choices = [("", pgettext("any KSF dimension", "Any"))] + [
             (d.pk, str(d)) for d in KSFDimension.objects.order_by("sort_order")
         ]
 
@@ -323,7 +352,7 @@ class CPDFilterForm(NHSFormMixin, forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            self.add_error("end", "The 'to' date is before the 'from' date.")
+            self.add_error("end", gettext("The 'to' date is before the 'from' date."))
         return data
 
     def filters(

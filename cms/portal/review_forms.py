@@ -5,6 +5,9 @@ refused rather than silently overwriting it.
 """
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cms.portal.forms import PortalForm
 from ksf.models import DevelopmentReview, KSFDimension, PDPObjective, Post, ReviewDimension
@@ -19,16 +22,21 @@ class DateInput(forms.DateInput):
         )
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def date_field(
+    label: str | Promise,
+    *,
+    invalid: str | Promise,
+    missing: str | Promise,
+    required: bool = True,
+    help_text: str | Promise = "",
+) -> forms.DateField:
+    """A date input; ``invalid`` and ``missing`` are the whole sentences shown for it."""
     return forms.DateField(
         label=label,
         required=required,
         help_text=help_text,
         widget=DateInput(),
-        error_messages={
-            "invalid": f"Enter the {label.lower()} as a real date, e.g. 31/3/2026.",
-            "required": f"Give the {label.lower()}.",
-        },
+        error_messages={"invalid": invalid, "required": missing},
     )
 
 
@@ -46,13 +54,25 @@ class StartReviewForm(PortalForm):
     post = forms.ModelChoiceField(
         queryset=Post.objects.none(),
         empty_label=None,
-        label="Post reviewed against",
-        help_text="The review uses this post's KSF outline.",
+        label=_("Post reviewed against"),
+        help_text=_("The review uses this post's KSF outline."),
     )
-    period_start = date_field("Review period from")
-    period_end = date_field("Review period to")
+    period_start = date_field(
+        _("Review period from"),
+        invalid=_("Enter the review period from as a real date, e.g. 31/3/2026."),
+        missing=_("Give the review period from."),
+    )
+    period_end = date_field(
+        _("Review period to"),
+        invalid=_("Enter the review period to as a real date, e.g. 31/3/2026."),
+        missing=_("Give the review period to."),
+    )
     meeting_date = date_field(
-        "Meeting date", required=False, help_text="Leave empty if not yet arranged."
+        _("Meeting date"),
+        invalid=_("Enter the meeting date as a real date, e.g. 31/3/2026."),
+        missing=_("Give the meeting date."),
+        required=False,
+        help_text=_("Leave empty if not yet arranged."),
     )
 
     def __init__(self, *args, posts, **kwargs):
@@ -62,10 +82,14 @@ class StartReviewForm(PortalForm):
 
 def level_choices(row: ReviewDimension) -> list[tuple[str, str]]:
     titles = {level.level: level.title for level in row.dimension.levels.all()}
-    choices = [("", "Not assessed yet")]
+    choices = [("", gettext("Not assessed yet"))]
     for n in range(1, 5):
         title = titles.get(n)
-        choices.append((str(n), f"Level {n}: {title}" if title else f"Level {n}"))
+        if title:
+            label = gettext("Level %(level)s: %(title)s") % {"level": n, "title": title}
+        else:
+            label = gettext("Level %(level)s") % {"level": n}
+        choices.append((str(n), label))
     return choices
 
 
@@ -78,36 +102,42 @@ class AssessmentForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.rows = list(review.dimensions.all())
         self.as_person = as_person
-        who = "Your" if as_person else "Reviewer's"
         if as_person:
-            self.fields["summary"].label = "Your summary of the year"
-            self.fields[
-                "summary"
-            ].help_text = "What went well, what was hard, what you would like to develop next."
+            self.fields["summary"].label = gettext("Your summary of the year")
+            self.fields["summary"].help_text = gettext(
+                "What went well, what was hard, what you would like to develop next."
+            )
         else:
-            self.fields["summary"].label = "Reviewer's summary"
-            self.fields["summary"].help_text = "The overall picture you and they agreed."
+            self.fields["summary"].label = gettext("Reviewer's summary")
+            self.fields["summary"].help_text = gettext("The overall picture you and they agreed.")
         self.initial.setdefault(
             "summary", review.self_summary if as_person else review.reviewer_summary
         )
         self.initial.setdefault("version", review.version)
         for row in self.rows:
-            name = f"{row.dimension.code} {row.dimension.title}"
+            words = {"dimension": f"{row.dimension.code} {row.dimension.title}"}
+            if as_person:
+                level_label = gettext("Your level for %(dimension)s") % words
+                text_label = gettext("Your evidence for %(dimension)s") % words
+                text_help = gettext("Examples from your work, CPD and feedback.")
+            else:
+                level_label = gettext("Reviewer's level for %(dimension)s") % words
+                text_label = gettext("Reviewer comment for %(dimension)s") % words
+                text_help = gettext("What they showed, and what would take them further.")
             level = forms.ChoiceField(
-                label=f"{who} level for {name}",
+                label=level_label,
                 choices=level_choices(row),
                 required=False,
-                error_messages={"invalid_choice": f"Choose a level from 1 to 4 for {name}."},
+                error_messages={
+                    "invalid_choice": gettext("Choose a level from 1 to 4 for %(dimension)s.")
+                    % words
+                },
             )
             text = forms.CharField(
-                label=f"{'Your evidence' if as_person else 'Reviewer comment'} for {name}",
+                label=text_label,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 required=False,
-                help_text=(
-                    "Examples from your work, CPD and feedback."
-                    if as_person
-                    else "What they showed, and what would take them further."
-                ),
+                help_text=text_help,
             )
             self.fields[f"level_{row.pk}"] = level
             self.fields[f"text_{row.pk}"] = text
@@ -140,37 +170,41 @@ class AssessmentForm(VersionedForm):
 
 class GatewayForm(VersionedForm):
     gateway = forms.ChoiceField(
-        label="Gateway",
+        label=pgettext_lazy("KSF gateway", "Gateway"),
         choices=DevelopmentReview.Gateway.choices,
         required=False,
-        help_text="Choose no gateway if none is due this year.",
+        help_text=_("Choose no gateway if none is due this year."),
     )
     gateway_outcome = forms.ChoiceField(
-        label="Decision",
+        label=pgettext_lazy("gateway outcome", "Decision"),
         choices=DevelopmentReview.Outcome.choices,
         required=False,
-        help_text="Leave as 'Not decided' while you are still discussing it.",
+        help_text=_("Leave as 'Not decided' while you are still discussing it."),
     )
     gateway_reasons = forms.CharField(
-        label="Reasons",
+        label=_("Reasons"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="Needed for a pass and for a deferral.",
+        help_text=_("Needed for a pass and for a deferral."),
     )
     gateway_unmet = forms.CharField(
-        label="Outline elements not yet met",
+        label=_("Outline elements not yet met"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Needed when deferring, e.g. 'C2 level 2: contributes to others' learning'.",
+        help_text=_("Needed when deferring, e.g. 'C2 level 2: contributes to others' learning'."),
     )
     gateway_action_plan = forms.CharField(
-        label="Action plan",
+        label=_("Action plan"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="Needed when deferring: what will be done, with what support.",
+        help_text=_("Needed when deferring: what will be done, with what support."),
     )
     gateway_review_date = date_field(
-        "Date to review again", required=False, help_text="Needed when deferring."
+        _("Date to review again"),
+        invalid=_("Enter the date to review again as a real date, e.g. 31/3/2026."),
+        missing=_("Give the date to review again."),
+        required=False,
+        help_text=_("Needed when deferring."),
     )
 
 
@@ -178,32 +212,43 @@ class ObjectiveForm(VersionedForm):
     """What is required and how long each part may be is the service's rule (and message)."""
 
     objective = forms.CharField(
+        label=_("Objective"),
         required=False,
-        help_text="What you will be able to do, in a sentence.",
+        help_text=_("What you will be able to do, in a sentence."),
     )
     gap = forms.CharField(
-        label="The gap it closes",
+        label=_("The gap it closes"),
         required=False,
-        help_text="A KSF dimension or a competency. Suggestions appear as you type.",
+        help_text=_("A KSF dimension or a competency. Suggestions appear as you type."),
         widget=forms.TextInput(attrs={"list": "gap-suggestions", "autocomplete": "off"}),
     )
     dimension = forms.ModelChoiceField(
-        label="KSF dimension (optional)",
+        label=_("KSF dimension (optional)"),
         queryset=KSFDimension.objects.none(),
         required=False,
-        empty_label="None",
+        empty_label=pgettext_lazy("no KSF dimension", "None"),
     )
     actions = forms.CharField(
-        label="Actions",
+        label=_("Actions"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you will do.",
+        help_text=_("What you will do."),
         required=False,
     )
     support = forms.CharField(
-        label="Support needed", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Support needed"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    target_date = date_field("Target date", required=False, help_text="When it should be done by.")
-    status = forms.ChoiceField(choices=PDPObjective.Status.choices, initial="not_started")
+    target_date = date_field(
+        _("Target date"),
+        invalid=_("Enter the target date as a real date, e.g. 31/3/2026."),
+        missing=_("Give the target date."),
+        required=False,
+        help_text=_("When it should be done by."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=PDPObjective.Status.choices,
+        initial="not_started",
+    )
 
     def __init__(self, *args, review: DevelopmentReview, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,8 +261,9 @@ class ObjectiveForm(VersionedForm):
 
 class StatusForm(VersionedForm):
     status = forms.ChoiceField(
+        label=_("Status"),
         choices=PDPObjective.Status.choices,
-        help_text="Changes after signing are added to the review as a note.",
+        help_text=_("Changes after signing are added to the review as a note."),
     )
 
 
@@ -227,8 +273,8 @@ class ConfirmForm(VersionedForm):
 
 class NoteForm(PortalForm):
     text = forms.CharField(
-        label="Note",
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="For example progress on an objective or something agreed since signing.",
+        help_text=_("For example progress on an objective or something agreed since signing."),
         required=False,
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from cms.portal import review_forms as forms
 from cms.portal.forms import add_validation_errors
@@ -189,7 +190,8 @@ def review_start(request: HttpRequest, staff_number: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Review started. {person.full_name} has been asked to prepare their part.",
+                gettext("Review started. %(name)s has been asked to prepare their part.")
+                % {"name": person.full_name},
             )
             return _detail(review)
     return render(
@@ -412,9 +414,9 @@ def objective_edit(request: HttpRequest, pk: int, objective_id: int) -> HttpResp
         else:
             messages.success(
                 request,
-                "Status updated and added to the review as a note."
+                gettext("Status updated and added to the review as a note.")
                 if saved.changed
-                else "The status was already that, so nothing changed.",
+                else gettext("The status was already that, so nothing changed."),
             )
             return redirect(reverse("reviews:detail", kwargs={"pk": review.pk}) + "#pdp")
     return render(
@@ -443,7 +445,10 @@ def objective_delete(request: HttpRequest, pk: int, objective_id: int) -> HttpRe
         else:
             if saved.cleared:
                 messages.warning(request, saved.message)
-            messages.success(request, f"Objective '{objective.objective}' removed.")
+            messages.success(
+                request,
+                gettext("Objective '%(objective)s' removed.") % {"objective": objective.objective},
+            )
             return redirect(reverse("reviews:detail", kwargs={"pk": review.pk}) + "#pdp")
     return render(
         request,
@@ -470,11 +475,15 @@ def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
             add_validation_errors(form, error)
         else:
             if signed.is_signed:
-                messages.success(request, "You have signed. The review is complete and locked.")
+                messages.success(
+                    request, gettext("You have signed. The review is complete and locked.")
+                )
             else:
                 other = review.reviewer if access.is_person else review.staff
                 messages.success(
-                    request, f"You have signed. {other.full_name} has been asked to sign."
+                    request,
+                    gettext("You have signed. %(name)s has been asked to sign.")
+                    % {"name": other.full_name},
                 )
             return _detail(review)
     mine = review.staff_signed_at if access.is_person else review.reviewer_signed_at
@@ -499,7 +508,10 @@ def review_notes(request: HttpRequest, pk: int) -> HttpResponse:
     if not review.is_signed:
         messages.info(
             request,
-            "Notes are added once both of you have signed. Until then, change the review itself.",
+            gettext(
+                "Notes are added once both of you have signed. Until then, change the review "
+                "itself."
+            ),
         )
         return _detail(review)
     form = forms.NoteForm(request.POST or None)
@@ -511,7 +523,7 @@ def review_notes(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             raise Http404("No such review") from error
         else:
-            messages.success(request, "Note added.")
+            messages.success(request, gettext("Note added."))
             return redirect(reverse("reviews:detail", kwargs={"pk": review.pk}) + "#notes")
     return render(
         request,

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 from cms.portal.charts import number
 from competencies.portfolio.rules import megabytes
@@ -23,5 +24,5 @@ def filesize(value) -> str:
     """Bytes in KB or MB, as people read them."""
     size = int(value or 0)
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
+        return gettext("%(size)s KB") % {"size": max(1, round(size / 1024))}
     return megabytes(size)

@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 
 class Command(BaseCommand):
@@ -10,12 +11,20 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up only; do not serve.")
 
     def handle(self, *args, addrport: str, no_serve: bool, **options):
-        self.stdout.write("Setting up the database…")
+        self.stdout.write(gettext("Setting up the database…"))
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
         self.stdout.write(
-            self.style.SUCCESS(f"\nOpen http://{addrport}/ and sign in with a demo login.")
+            self.style.SUCCESS(
+                "\n"
+                + gettext("Open http://%(address)s/ and sign in with a demo login.")
+                % {"address": addrport}
+            )
         )
-        self.stdout.write(f"The admin is at http://{addrport}/admin/ (sign in as admin).\n")
+        self.stdout.write(
+            gettext("The admin is at http://%(address)s/admin/ (sign in as admin).")
+            % {"address": addrport}
+            + "\n"
+        )
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)

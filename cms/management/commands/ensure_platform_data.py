@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from cms.bootstrap import ensure_platform_data
 
@@ -8,4 +9,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ensure_platform_data()
-        self.stdout.write("Platform reference data is in place.")
+        self.stdout.write(gettext("Platform reference data is in place."))

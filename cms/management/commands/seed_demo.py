@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext
 
 from competencies.demo import add_demo_portfolio, add_demo_requirements
 from ksf.demo import DEMO_PASSWORD, build_demo, demo_exists
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         if demo_exists():
-            self.stdout.write("The demo health board is already loaded.")
+            self.stdout.write(gettext("The demo health board is already loaded."))
             self.print_logins()
             return
         with transaction.atomic():
@@ -25,11 +26,25 @@ class Command(BaseCommand):
             portfolio = add_demo_portfolio()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo health board: {summary.sites} sites, {summary.services} services, "
-                f"{summary.teams} teams, {summary.posts} posts, {summary.staff} staff; "
-                f"{requirements} competency requirements from 3 shipped frameworks; "
-                f"{portfolio['cpd']} CPD entries, {portfolio['signoffs']} sign-offs and "
-                f"{portfolio['reviews']} development reviews."
+                gettext(
+                    "Demo health board: %(sites)s sites, %(services)s services, "
+                    "%(teams)s teams, %(posts)s posts, %(staff)s staff; "
+                    "%(requirements)s competency requirements from %(frameworks)s shipped "
+                    "frameworks; %(cpd)s CPD entries, %(signoffs)s sign-offs and "
+                    "%(reviews)s development reviews."
+                )
+                % {
+                    "sites": summary.sites,
+                    "services": summary.services,
+                    "teams": summary.teams,
+                    "posts": summary.posts,
+                    "staff": summary.staff,
+                    "requirements": requirements,
+                    "frameworks": 3,
+                    "cpd": portfolio["cpd"],
+                    "signoffs": portfolio["signoffs"],
+                    "reviews": portfolio["reviews"],
+                }
             )
         )
         self.print_logins()
@@ -37,6 +52,8 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         from ksf.demo import DEMO_LOGINS
 
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            gettext("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
         for role, (username, _first, _last) in DEMO_LOGINS.items():
             self.stdout.write(f"  {role.label:<14} {username}")

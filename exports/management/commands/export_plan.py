@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from exports.plan import build_plan
 from exports.workbooks import plan_workbook
@@ -25,24 +26,47 @@ class Command(BaseCommand):
     def handle(self, *args, staff_number: str, output: Path | None, **options):
         person = StaffMember.objects.filter(staff_number=staff_number).first()
         if person is None:
-            raise CommandError(f"No staff member has staff number '{staff_number}'.")
+            raise CommandError(
+                gettext("No staff member has staff number '%(staff_number)s'.")
+                % {"staff_number": staff_number}
+            )
         plan = build_plan(person)
         output = output or Path(plan.filename)
         if output.is_dir():
             example = output / plan.filename
-            raise CommandError(f"{output} is a folder: give a file name, e.g. {example}")
+            raise CommandError(
+                gettext("%(path)s is a folder: give a file name, e.g. %(example)s")
+                % {"path": output, "example": example}
+            )
         content = plan_workbook(plan)
         try:
             output.write_bytes(content)
         except OSError as exc:
-            raise CommandError(f"Could not write {output}: {exc.strerror or exc}.") from exc
+            raise CommandError(
+                gettext("Could not write %(path)s: %(reason)s.")
+                % {"path": output, "reason": exc.strerror or exc}
+            ) from exc
         counts = plan.counts
         self.stdout.write(
             self.style.SUCCESS(
-                f"Wrote the development plan for {person.full_name} ({person.staff_number}) to "
-                f"{output} ({len(content)} bytes): {len(plan.rows)} requirements "
-                f"({counts['red']} red, {counts['amber']} amber, {counts['green']} green), "
-                f"{len(plan.objectives)} PDP objectives, {len(plan.cpd)} CPD activities "
-                f"({plan.cpd_total_text} hours)."
+                gettext(
+                    "Wrote the development plan for %(name)s (%(staff_number)s) to %(path)s "
+                    "(%(bytes)s bytes): %(requirements)s requirements (%(red)s red, "
+                    "%(amber)s amber, %(green)s green), %(objectives)s PDP objectives, "
+                    "%(activities)s CPD activities (%(hours)s hours)."
+                )
+                % {
+                    "name": person.full_name,
+                    "staff_number": person.staff_number,
+                    "path": output,
+                    "bytes": len(content),
+                    "requirements": len(plan.rows),
+                    "red": counts["red"],
+                    "amber": counts["amber"],
+                    "green": counts["green"],
+                    "objectives": len(plan.objectives),
+                    "activities": len(plan.cpd),
+                    "hours": plan.cpd_total_text,
+                }
             )
         )
