@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.models import User
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from competencies.models import Competency
@@ -19,16 +20,18 @@ class FrameworkForm(WagtailAdminModelForm):
             if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
         ]
         if rows and not any(r.get("proficient") for r in rows):
-            self.add_error(None, "Mark at least one scale value as proficient.")
+            self.add_error(None, gettext("Mark at least one scale value as proficient."))
             valid = False
         if rows and sum(1 for r in rows if r.get("is_default")) > 1:
-            self.add_error(None, "Only one scale value can be the default.")
+            self.add_error(None, gettext("Only one scale value can be the default."))
             valid = False
         taxonomy = self.cleaned_data.get("taxonomy") if hasattr(self, "cleaned_data") else None
         if taxonomy is not None and (
             not isinstance(taxonomy, list) or not all(isinstance(t, str) for t in taxonomy)
         ):
-            self.add_error("taxonomy", 'Give a list of labels, e.g. ["domain", "competency"].')
+            self.add_error(
+                "taxonomy", gettext('Give a list of labels, e.g. ["domain", "competency"].')
+            )
             valid = False
         return valid
 
@@ -37,6 +40,13 @@ class CompetencyForm(forms.ModelForm):
     class Meta:
         model = Competency
         fields = ["parent", "idnumber", "code", "short_name", "description"]
+        # The model's own names for these are not marked for translation.
+        labels = {
+            "parent": gettext_lazy("Parent"),
+            "code": gettext_lazy("Code"),
+            "short_name": gettext_lazy("Short name"),
+            "description": gettext_lazy("Description"),
+        }
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,19 +56,29 @@ class CompetencyForm(forms.ModelForm):
 
 
 class ImportFrameworkForm(forms.Form):
-    file = forms.FileField(help_text="A Moodle competency CSV or a CASE JSON package.")
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A Moodle competency CSV or a CASE JSON package."),
+    )
     format = forms.ChoiceField(
-        choices=[("", "Detect from the file"), ("moodle", "Moodle CSV"), ("case", "CASE JSON")],
+        label=gettext_lazy("Format"),
+        choices=[
+            ("", gettext_lazy("Detect from the file")),
+            ("moodle", gettext_lazy("Moodle CSV")),
+            ("case", gettext_lazy("CASE JSON")),
+        ],
         required=False,
     )
 
 
 class NewVersionForm(forms.Form):
-    version = forms.CharField(max_length=50, help_text="e.g. 2.0")
+    version = forms.CharField(
+        label=gettext_lazy("Version"), max_length=50, help_text=gettext_lazy("e.g. 2.0")
+    )
 
 
 class HandOverForm(forms.Form):
-    to = forms.ModelChoiceField(queryset=User.objects.none(), label="New owner")
+    to = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("New owner"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,15 +91,26 @@ class HandOverForm(forms.Form):
 
 class AssignRequirementsForm(forms.Form):
     posts = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, help_text="Tick every post to change."
+        label=gettext_lazy("Posts"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Tick every post to change."),
     )
     competencies = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Competencies"),
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="From published frameworks. Hold Ctrl (or Cmd) to choose several.",
+        help_text=gettext_lazy("From published frameworks. Hold Ctrl (or Cmd) to choose several."),
     )
-    mandatory = forms.BooleanField(required=False, initial=True, help_text="Untick for desirable.")
-    months_allowed = forms.IntegerField(min_value=0, max_value=120, initial=12)
+    mandatory = forms.BooleanField(
+        label=gettext_lazy("Mandatory"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("Untick for desirable."),
+    )
+    months_allowed = forms.IntegerField(
+        label=gettext_lazy("Months allowed"), min_value=0, max_value=120, initial=12
+    )
 
     def __init__(self, *args, **kwargs):
         from competencies.models import Competency
@@ -100,8 +131,10 @@ class AssignRequirementsForm(forms.Form):
 
 
 class CopyRequirementsForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=None, label="Copy requirements from")
-    target = forms.ModelChoiceField(queryset=None, label="To")
+    source = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Copy requirements from"))
+    target = forms.ModelChoiceField(
+        queryset=None, label=pgettext_lazy("copy requirements to a post", "To")
+    )
 
     def __init__(self, *args, **kwargs):
         from ksf.models import Post

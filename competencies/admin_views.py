@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext, pgettext
 
 from competencies.admin_forms import (
     CompetencyForm,
@@ -43,9 +44,17 @@ def _simple_form(
 
 
 def _labelled(framework: Framework, nodes: list[Competency]) -> list[Competency]:
-    """Name each node's depth with the framework's own label, e.g. 'domain'."""
+    """Name each node's depth with the framework's own label, e.g. 'domain'.
+
+    The labels are the framework's data, shown as written; without any, every node is a
+    competency, in the reader's language (``label_for_depth``'s default also names CASE item
+    types, so it stays as it is).
+    """
     for node in nodes:
-        node.label = framework.label_for_depth(node.depth)
+        if framework.taxonomy:
+            node.label = framework.label_for_depth(node.depth)
+        else:
+            node.label = pgettext("taxonomy level", "competency")
     return nodes
 
 
@@ -68,7 +77,7 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{request.path}#c{node.pk}")
             if action == "delete" and node:
                 frameworks_services.delete_competency(node, user=request.user)
-                messages.success(request, f"Deleted {node}.")
+                messages.success(request, gettext("Deleted %(competency)s.") % {"competency": node})
                 return redirect(request.path)
             if action in ("add", "save"):
                 form = CompetencyForm(request.POST, framework=framework, instance=node)
@@ -84,10 +93,14 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
                             description=data["description"],
                             user=request.user,
                         )
-                        messages.success(request, f"Added {node}.")
+                        messages.success(
+                            request, gettext("Added %(competency)s.") % {"competency": node}
+                        )
                     else:
                         frameworks_services.save_competency(form, user=request.user)
-                        messages.success(request, f"Saved {node}.")
+                        messages.success(
+                            request, gettext("Saved %(competency)s.") % {"competency": node}
+                        )
                     return redirect(f"{request.path}#c{node.pk}")
                 editing = node
         except ValidationError as error:
@@ -110,7 +123,7 @@ def framework_tree(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "form": form,
             "editing": editing,
-            "page_title": f"Competencies of {framework}",
+            "page_title": gettext("Competencies of %(framework)s") % {"framework": framework},
             "header_icon": "list-ul",
         },
     )
@@ -132,16 +145,22 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
             from competencies.frameworks.services import grant_framework
 
             grant_framework(new, request.user)
-            messages.success(request, f"Started {new} as a draft copy of {framework}.")
+            messages.success(
+                request,
+                gettext("Started %(new)s as a draft copy of %(framework)s.")
+                % {"new": new, "framework": framework},
+            )
             return redirect(reverse("competencies_tree", args=[new.pk]))
     return _simple_form(
         request,
         form,
-        title=f"Start a new version of {framework}",
-        intro="The new version starts as a draft copy. When it is published, post "
-        "requirements move to it by each competency's identity; anything that cannot be "
-        "matched is listed for you.",
-        submit="Start new version",
+        title=gettext("Start a new version of %(framework)s") % {"framework": framework},
+        intro=gettext(
+            "The new version starts as a draft copy. When it is published, post "
+            "requirements move to it by each competency's identity; anything that cannot be "
+            "matched is listed for you."
+        ),
+        submit=gettext("Start new version"),
         icon="copy",
     )
 
@@ -151,14 +170,19 @@ def hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandOverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         hand_over(framework, to=form.cleaned_data["to"], by=request.user)
-        messages.success(request, f"{form.cleaned_data['to']} now owns {framework}.")
+        messages.success(
+            request,
+            gettext("%(owner)s now owns %(framework)s.")
+            % {"owner": form.cleaned_data["to"], "framework": framework},
+        )
         return redirect(reverse("competencies_tree", args=[framework.pk]))
     return _simple_form(
         request,
         form,
-        title=f"Hand over {framework}",
-        intro=f"Current owner: {framework.owner or 'nobody'}.",
-        submit="Hand over",
+        title=gettext("Hand over %(framework)s") % {"framework": framework},
+        intro=gettext("Current owner: %(owner)s.")
+        % {"owner": framework.owner or pgettext("framework owner", "nobody")},
+        submit=gettext("Hand over"),
         icon="user",
     )
 
@@ -181,7 +205,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
             failure = exc
         else:
             count = framework.competencies.count()
-            messages.success(request, f"Imported {framework} with {count} competencies as a draft.")
+            # The English says "competencies" whatever the count; other languages may inflect.
+            text = ngettext(
+                "Imported %(framework)s with %(count)d competencies as a draft.",
+                "Imported %(framework)s with %(count)d competencies as a draft.",
+                count,
+            )
+            messages.success(request, text % {"framework": framework, "count": count})
             return redirect(reverse("competencies_tree", args=[framework.pk]))
     return TemplateResponse(
         request,
@@ -189,7 +219,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "failure": failure,
-            "page_title": "Import a framework",
+            "page_title": gettext("Import a framework"),
             "header_icon": "upload",
         },
     )
@@ -204,7 +234,11 @@ def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             framework, fmt, base_url=request.build_absolute_uri("/").rstrip("/")
         )
     except ValueError as error:
-        messages.error(request, f"This framework cannot be written as {fmt}: {error}")
+        messages.error(
+            request,
+            gettext("This framework cannot be written as %(format)s: %(error)s")
+            % {"format": fmt, "error": error},
+        )
         return redirect(reverse("competencies_tree", args=[framework.pk]))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -232,16 +266,19 @@ def assign_requirements_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Added {result.created} requirements; {result.already} were already in place.",
+                gettext("Added %(created)d requirements; %(already)d were already in place.")
+                % {"created": result.created, "already": result.already},
             )
             return redirect(reverse("competencies_requirement:index"))
     return _simple_form(
         request,
         form,
-        title="Require competencies of several posts",
-        intro="Each chosen post will require each chosen competency. Requirements a post "
-        "already has keep their terms.",
-        submit="Add requirements",
+        title=gettext("Require competencies of several posts"),
+        intro=gettext(
+            "Each chosen post will require each chosen competency. Requirements a post "
+            "already has keep their terms."
+        ),
+        submit=gettext("Add requirements"),
         icon="tick-inverse",
     )
 
@@ -264,14 +301,17 @@ def copy_requirements_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Copied {result.created} requirements; {result.already} were already in place.",
+                gettext("Copied %(created)d requirements; %(already)d were already in place.")
+                % {"created": result.created, "already": result.already},
             )
             return redirect(reverse("post_detail", args=[form.cleaned_data["target"].pk]))
     return _simple_form(
         request,
         form,
-        title="Copy requirements from another post",
-        intro="The second post gains every requirement of the first that it does not have.",
-        submit="Copy requirements",
+        title=gettext("Copy requirements from another post"),
+        intro=gettext(
+            "The second post gains every requirement of the first that it does not have."
+        ),
+        submit=gettext("Copy requirements"),
         icon="copy",
     )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CompetenciesConfig(AppConfig):
     name = "competencies"
-    verbose_name = "Competencies"
+    verbose_name = _("Competencies")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
@@ -36,7 +37,9 @@ class FrameworkEditView(EditView):
         if framework.live or framework.retired:
             messages.error(
                 request,
-                "Published versions never change. Use 'Start a new version' to make changes.",
+                # The link in the framework's help panel carries the same words.
+                gettext("Published versions never change. Use '%(action)s' to make changes.")
+                % {"action": gettext("Start a new version")},
             )
             return redirect(self.get_edit_url())
         return super().post(request, *args, **kwargs)
@@ -45,7 +48,7 @@ class FrameworkEditView(EditView):
 class FrameworkViewSet(SnippetViewSet):
     model = Framework
     icon = "list-ul"
-    menu_label = "Frameworks"
+    menu_label = gettext_lazy("Frameworks")
     menu_order = 220
     add_to_admin_menu = True
     index_view_class = FrameworkIndexView
@@ -59,7 +62,10 @@ class FrameworkViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         base_form_class=FrameworkForm,
         children=[
-            HelpPanel(template="competencies/admin/framework_help.html", heading="Competencies"),
+            HelpPanel(
+                template="competencies/admin/framework_help.html",
+                heading=gettext_lazy("Competencies"),
+            ),
             FieldPanel("title"),
             FieldRowPanel([FieldPanel("idnumber"), FieldPanel("version")]),
             FieldRowPanel([FieldPanel("publisher"), FieldPanel("licence")]),
@@ -68,8 +74,8 @@ class FrameworkViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("taxonomy"), FieldPanel("validity_months")]),
             InlinePanel(
                 "scale_values",
-                heading="Proficiency scale",
-                label="Scale value",
+                heading=gettext_lazy("Proficiency scale"),
+                label=gettext_lazy("Scale value"),
                 min_num=1,
                 panels=[
                     FieldRowPanel(
@@ -85,7 +91,7 @@ class PostRequirementViewSet(ModelViewSet):
     model = PostRequirement
     name = "competencies_requirement"
     icon = "tick-inverse"
-    menu_label = "Post requirements"
+    menu_label = gettext_lazy("Post requirements")
     list_display = ["post", "competency", "required_value", "mandatory", "months_allowed"]
     list_filter = ["mandatory", "competency__framework", "post__service"]
     list_export = ["post", "competency", "required_value", "mandatory", "months_allowed"]

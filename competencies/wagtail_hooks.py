@@ -1,6 +1,7 @@
 """Admin wiring for frameworks, their tree editor and interchange pages."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -71,7 +72,10 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return ImportMenuItem(
-        "Import framework", reverse("competencies_import"), icon_name="upload", order=221
+        gettext_lazy("Import framework"),
+        reverse("competencies_import"),
+        icon_name="upload",
+        order=221,
     )
 
 
@@ -83,7 +87,7 @@ class RequirementsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_assign_menu_items():
     return RequirementsMenuItem(
-        "Assign requirements",
+        gettext_lazy("Assign requirements"),
         reverse("competencies_assign_requirements"),
         icon_name="tick-inverse",
         order=226,

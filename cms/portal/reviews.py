@@ -20,7 +20,7 @@ from cms.portal import review_forms as forms
 from cms.portal.forms import add_validation_errors
 from competencies.models import CPDEntry
 from ksf import dates
-from ksf.access import person_or_404
+from ksf.access import is_self, person_or_404
 from ksf.models import DevelopmentReview, PDPObjective, Post, StaffMember
 from ksf.policies import review_policy
 from ksf.reviews import selectors, services
@@ -154,7 +154,7 @@ def review_list(request: HttpRequest, staff_number: str) -> HttpResponse:
             "person": person,
             "reviews": reviews,
             "due": due,
-            "is_self": request.user.pk == person.user_id,
+            "is_self": is_self(request.user, person),
             "may_start": _may_start(request.user, person) and due.open_review_id is None,
         },
     )

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from competencies.models import Competency, Framework, PostRequirement
@@ -13,8 +14,11 @@ from ksf import audit
 def _require_editable(framework: Framework) -> None:
     if not framework.is_editable:
         raise ValidationError(
-            f"{framework} is {framework.get_status_display().lower()}: "
-            "published or in-review versions never change. Start a new version to edit."
+            gettext(
+                "%(framework)s is %(status)s: published or in-review versions never change. "
+                "Start a new version to edit."
+            )
+            % {"framework": framework, "status": framework.get_status_display().lower()}
         )
 
 
@@ -56,7 +60,10 @@ def add_competency(
     _require_editable(framework)
     if Competency.objects.filter(framework=framework, idnumber=idnumber).exists():
         raise ValidationError(
-            {"idnumber": f"ID number '{idnumber}' is already used in this framework."}
+            {
+                "idnumber": gettext("ID number '%(idnumber)s' is already used in this framework.")
+                % {"idnumber": idnumber}
+            }
         )
     last = Competency.objects.filter(framework=framework, parent=parent).aggregate(
         m=Max("sort_order")
@@ -104,7 +111,7 @@ def move(node: Competency, direction: str, *, user: User | None) -> None:
             Competency.objects.bulk_update(siblings, ["sort_order"])
     elif direction == "indent":
         if index == 0:
-            raise ValidationError("The first item at a level cannot be indented.")
+            raise ValidationError(gettext("The first item at a level cannot be indented."))
         old_parent = node.parent
         node.parent = siblings[index - 1]
         node.sort_order = (node.parent.children.aggregate(m=Max("sort_order"))["m"] or 0) + 1
@@ -112,7 +119,7 @@ def move(node: Competency, direction: str, *, user: User | None) -> None:
         _renumber(framework, old_parent)
     elif direction == "outdent":
         if node.parent is None:
-            raise ValidationError("Top-level items cannot be outdented.")
+            raise ValidationError(gettext("Top-level items cannot be outdented."))
         old_parent = node.parent
         node.parent = old_parent.parent
         node.sort_order = old_parent.sort_order
@@ -126,15 +133,17 @@ def move(node: Competency, direction: str, *, user: User | None) -> None:
         _set_depths(node)
         _renumber(framework, old_parent)
     else:
-        raise ValidationError(f"Unknown move '{direction}'.")
-    audit.log_change(node, user, {"position": ["", direction]})
+        raise ValidationError(gettext("Unknown move '%(move)s'.") % {"move": direction})
+    audit.log_change(node, user, {gettext("position"): ["", direction]})
 
 
 @transaction.atomic
 def delete_competency(node: Competency, *, user: User | None) -> None:
     _require_editable(node.framework)
     if PostRequirement.objects.filter(competency__in=[node, *node.children.all()]).exists():
-        raise ValidationError("Posts require this competency: remove those requirements first.")
+        raise ValidationError(
+            gettext("Posts require this competency: remove those requirements first.")
+        )
     audit.log_delete(node, user)
     parent, framework = node.parent, node.framework
     node.delete()
@@ -145,7 +154,9 @@ def delete_competency(node: Competency, *, user: User | None) -> None:
 def start_new_version(framework: Framework, *, version: str, user: User | None) -> Framework:
     """A draft copy whose competencies keep their identifiers, so requirements can follow."""
     if Framework.objects.filter(idnumber=framework.idnumber, version=version).exists():
-        raise ValidationError({"version": f"Version {version} already exists."})
+        raise ValidationError(
+            {"version": gettext("Version %(version)s already exists.") % {"version": version}}
+        )
     from competencies.interchange.tree import FrameworkData, framework_to_data, save_framework
 
     data: FrameworkData = framework_to_data(framework)
@@ -182,5 +193,5 @@ def hand_over(framework, *, to: User, by: User | None) -> None:
     audit.log_change(
         framework,
         by,
-        {"owner": [previous.get_username() if previous else "—", to.get_username()]},
+        {gettext("owner"): [previous.get_username() if previous else "—", to.get_username()]},
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from competencies.interchange.case import export_case_document, export_case_package
@@ -47,7 +48,11 @@ def _public_get(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         if request.method not in ("GET", "HEAD"):
-            response = _status(405, f"{request.method} is not allowed here.", "forbidden")
+            response = _status(
+                405,
+                gettext("%(method)s is not allowed here.") % {"method": request.method},
+                "forbidden",
+            )
             response["Allow"] = "GET, HEAD"
         else:
             response = view(request, *args, **kwargs)
@@ -69,11 +74,18 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 
 def _bad_uuid(value: str) -> JsonResponse:
-    return _status(400, f"'{value[:100]}' is not a UUID.", "invalid_uuid")
+    return _status(
+        400, gettext("'%(value)s' is not a UUID.") % {"value": value[:100]}, "invalid_uuid"
+    )
 
 
 def _not_found(kind: str, identifier: uuid.UUID) -> JsonResponse:
-    return _status(404, f"No published {kind} has the identifier {identifier}.", "unknownobject")
+    return _status(
+        404,
+        gettext("No published %(kind)s has the identifier %(identifier)s.")
+        % {"kind": kind, "identifier": identifier},
+        "unknownobject",
+    )
 
 
 def _published() -> QuerySet[Framework]:

@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from competencies.interchange.tree import (
     CompetencyData,
@@ -390,16 +391,20 @@ class _Problems:
         value = obj.get(key)
         if value is None or value == "":
             if required:
-                self.add(where, f"'{key}' is required.")
+                self.add(where, gettext("'%(key)s' is required.") % {"key": key})
             return ""
         if not isinstance(value, str):
-            self.add(where, f"'{key}' must be text.")
+            self.add(where, gettext("'%(key)s' must be text.") % {"key": key})
             return ""
         if "\x00" in value:
-            self.add(where, f"'{key}' contains a NUL character.")
+            self.add(where, gettext("'%(key)s' contains a NUL character.") % {"key": key})
             return ""
         if max_length is not None and len(value) > max_length:
-            self.add(where, f"'{key}' is longer than {max_length} characters.")
+            self.add(
+                where,
+                gettext("'%(key)s' is longer than %(limit)d characters.")
+                % {"key": key, "limit": max_length},
+            )
             return ""
         return value
 
@@ -407,14 +412,18 @@ class _Problems:
         where = f"{path}.{key}"
         value = obj.get(key)
         if value is None or value == "":
-            self.add(where, f"'{key}' is required.")
+            self.add(where, gettext("'%(key)s' is required.") % {"key": key})
             return None
         if isinstance(value, str):
             try:
                 return uuid.UUID(value)
             except ValueError:
                 pass
-        self.add(where, f"'{key}' must be a UUID, not {json.dumps(value)[:60]}.")
+        self.add(
+            where,
+            gettext("'%(key)s' must be a UUID, not %(value)s.")
+            % {"key": key, "value": json.dumps(value)[:60]},
+        )
         return None
 
     def moment(self, obj: dict, key: str, path: str) -> None:
@@ -426,12 +435,18 @@ class _Problems:
         except ValueError:
             parsed = None
         if parsed is None:
-            self.add(f"{path}.{key}", f"'{value[:40]}' is not an ISO 8601 date and time.")
+            self.add(
+                f"{path}.{key}",
+                gettext("'%(value)s' is not an ISO 8601 date and time.") % {"value": value[:40]},
+            )
 
     def node(self, association: dict, key: str, path: str) -> uuid.UUID | None:
         value = association.get(key)
         if not isinstance(value, dict):
-            self.add(f"{path}.{key}", f"'{key}' must be a link object with an identifier.")
+            self.add(
+                f"{path}.{key}",
+                gettext("'%(key)s' must be a link object with an identifier.") % {"key": key},
+            )
             return None
         return self.identifier(value, "identifier", f"{path}.{key}")
 
@@ -440,13 +455,19 @@ class _Problems:
         if extensions is None:
             return None
         if not isinstance(extensions, dict):
-            self.add(f"{path}.extensions", "'extensions' must be an object.")
+            self.add(
+                f"{path}.extensions",
+                gettext("'%(key)s' must be an object.") % {"key": "extensions"},
+            )
             return None
         value = extensions.get(EXTENSION)
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.add(f"{path}.extensions.{EXTENSION}", f"'{EXTENSION}' must be an object.")
+            self.add(
+                f"{path}.extensions.{EXTENSION}",
+                gettext("'%(key)s' must be an object.") % {"key": EXTENSION},
+            )
             return None
         return value
 
@@ -456,32 +477,41 @@ def _fail(filename: str, message: str) -> ImportFailed:
 
 
 def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed in JSON")
+    raise ValueError(gettext("%(name)s is not allowed in JSON") % {"name": name})
 
 
 def _load(data: bytes, filename: str) -> Any:
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
         raise _fail(
-            filename, f"The file is {len(data) // 1024} KB; the limit is {limit // 1024} KB."
+            filename,
+            gettext("The file is %(size)d KB; the limit is %(limit)d KB.")
+            % {"size": len(data) // 1024, "limit": limit // 1024},
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
-        raise _fail(filename, "The file is empty.")
+        raise _fail(filename, gettext("The file is empty."))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _fail(filename, f"The file is not UTF-8 text (bad byte at {exc.start}).") from exc
+        raise _fail(
+            filename,
+            gettext("The file is not UTF-8 text (bad byte at %(position)d).")
+            % {"position": exc.start},
+        ) from exc
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _fail(
             filename,
-            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            gettext("The file is not valid JSON: %(error)s at line %(line)d, column %(column)d.")
+            % {"error": exc.msg, "line": exc.lineno, "column": exc.colno},
         ) from exc
     except (ValueError, RecursionError) as exc:
-        raise _fail(filename, f"The file is not valid JSON: {exc}.") from exc
+        raise _fail(
+            filename, gettext("The file is not valid JSON: %(error)s.") % {"error": exc}
+        ) from exc
 
 
 def _list(package: dict, key: str, problems: _Problems) -> list:
@@ -489,7 +519,7 @@ def _list(package: dict, key: str, problems: _Problems) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.add(f"$.{key}", f"'{key}' must be a list.")
+        problems.add(f"$.{key}", gettext("'%(key)s' must be a list.") % {"key": key})
         return []
     return value
 
@@ -520,7 +550,7 @@ def _read_document(doc: Any, problems: _Problems) -> tuple[FrameworkData, uuid.U
     path = "$.CFDocument"
     data = FrameworkData(idnumber="", title="")
     if not isinstance(doc, dict):
-        problems.add(path, "The package has no CFDocument object.")
+        problems.add(path, gettext("The package has no CFDocument object."))
         return data, None, True
     identifier = problems.identifier(doc, "identifier", path)
     problems.text(doc, "uri", path, required=True)
@@ -536,7 +566,10 @@ def _read_document(doc: Any, problems: _Problems) -> tuple[FrameworkData, uuid.U
     data.description = problems.text(doc, "description", path)
     data.source_url = problems.text(doc, "officialSourceURL", path, max_length=200)
     if data.source_url and not _is_url(data.source_url):
-        problems.add(f"{path}.officialSourceURL", "'officialSourceURL' is not a web address.")
+        problems.add(
+            f"{path}.officialSourceURL",
+            gettext("'%(key)s' is not a web address.") % {"key": "officialSourceURL"},
+        )
         data.source_url = ""
     licence = doc.get("licenseURI")
     if isinstance(licence, dict):
@@ -562,36 +595,44 @@ def _read_document(doc: Any, problems: _Problems) -> tuple[FrameworkData, uuid.U
         data.description = problems.text(extension, "description", where)
     scale = extension.get("scale")
     if scale is not None and not isinstance(scale, list):
-        problems.add(f"{where}.scale", "'scale' must be a list.")
+        problems.add(f"{where}.scale", gettext("'%(key)s' must be a list.") % {"key": "scale"})
     for i, value in enumerate(scale if isinstance(scale, list) else []):
         at = f"{where}.scale[{i}]"
         if not isinstance(value, dict):
-            problems.add(at, "A scale value must be an object.")
+            problems.add(at, gettext("A scale value must be an object."))
             continue
         name = problems.text(value, "name", at, required=True, max_length=100)
         flags = []
         for key in ("proficient", "isDefault"):
             flag = value.get(key, False)
             if not isinstance(flag, bool):
-                problems.add(f"{at}.{key}", f"'{key}' must be true or false.")
+                problems.add(
+                    f"{at}.{key}", gettext("'%(key)s' must be true or false.") % {"key": key}
+                )
                 flag = False
             flags.append(flag)
         data.scale.append(ScaleValueData(name, *flags))
     if data.scale and not any(v.proficient for v in data.scale):
-        problems.add(f"{where}.scale", "The scale marks no value as proficient.")
+        problems.add(f"{where}.scale", gettext("The scale marks no value as proficient."))
     taxonomy = extension.get("taxonomy")
     if taxonomy is not None:
         names = isinstance(taxonomy, list) and all(isinstance(t, str) for t in taxonomy)
         if names and not _has_nul(taxonomy):
             data.taxonomy = list(taxonomy)
         else:
-            problems.add(f"{where}.taxonomy", "'taxonomy' must be a list of level names.")
+            problems.add(
+                f"{where}.taxonomy",
+                gettext("'%(key)s' must be a list of level names.") % {"key": "taxonomy"},
+            )
     months = extension.get("validityMonths")
     if months is not None:
         if isinstance(months, int) and not isinstance(months, bool) and 0 <= months <= 32767:
             data.validity_months = months
         else:
-            problems.add(f"{where}.validityMonths", "'validityMonths' must be a whole number.")
+            problems.add(
+                f"{where}.validityMonths",
+                gettext("'%(key)s' must be a whole number.") % {"key": "validityMonths"},
+            )
     return data, identifier, "taxonomy" not in extension
 
 
@@ -600,7 +641,7 @@ def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dic
     for i, item in enumerate(raw):
         path = f"$.CFItems[{i}]"
         if not isinstance(item, dict):
-            problems.add(path, "A CFItem must be an object.")
+            problems.add(path, gettext("A CFItem must be an object."))
             continue
         identifier = problems.identifier(item, "identifier", path)
         full = problems.text(item, "fullStatement", path, required=True)
@@ -615,12 +656,13 @@ def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dic
         if identifier is None:
             continue
         if identifier == doc_id:
-            problems.add(f"{path}.identifier", "An item has the CFDocument's identifier.")
+            problems.add(f"{path}.identifier", gettext("An item has the CFDocument's identifier."))
             continue
         if identifier in items:
             problems.add(
                 f"{path}.identifier",
-                f"Identifier {identifier} is also used by {items[identifier].path}.",
+                gettext("Identifier %(identifier)s is also used by %(path)s.")
+                % {"identifier": identifier, "path": items[identifier].path},
             )
             continue
         items[identifier] = _Item(
@@ -647,7 +689,10 @@ def _sequence(association: dict, path: str, problems: _Problems) -> int | None:
     elif whole_float or digits:
         value = int(value)
     if not isinstance(value, int):
-        problems.add(f"{path}.sequenceNumber", "'sequenceNumber' must be a whole number.")
+        problems.add(
+            f"{path}.sequenceNumber",
+            gettext("'%(key)s' must be a whole number.") % {"key": "sequenceNumber"},
+        )
         return None
     return value
 
@@ -665,7 +710,7 @@ def _read_associations(
     for k, association in enumerate(raw):
         path = f"$.CFAssociations[{k}]"
         if not isinstance(association, dict):
-            problems.add(path, "A CFAssociation must be an object.")
+            problems.add(path, gettext("A CFAssociation must be an object."))
             continue
         kind = problems.text(association, "associationType", path, required=True).strip().lower()
         if kind not in _CHILD_TYPES | _RELATED_TYPES:
@@ -684,9 +729,15 @@ def _read_associations(
             child = items.get(origin)
             if child is None:
                 if origin == doc_id:
-                    problems.add(origin_at, "The CFDocument cannot be the child of anything.")
+                    problems.add(
+                        origin_at, gettext("The CFDocument cannot be the child of anything.")
+                    )
                 else:
-                    problems.add(origin_at, f"isChildOf from {origin}, which is not a CFItem here.")
+                    problems.add(
+                        origin_at,
+                        gettext("isChildOf from %(origin)s, which is not a CFItem here.")
+                        % {"origin": origin},
+                    )
                 continue
             if destination == doc_id or (doc_id is None and destination not in items):
                 parent = None  # top level (or the CFDocument is broken, reported already)
@@ -695,16 +746,22 @@ def _read_associations(
             else:
                 problems.add(
                     destination_at,
-                    f"isChildOf points to {destination}, which is neither the CFDocument "
-                    "nor a CFItem in this package.",
+                    gettext(
+                        "isChildOf points to %(destination)s, which is neither the CFDocument "
+                        "nor a CFItem in this package."
+                    )
+                    % {"destination": destination},
                 )
                 continue
             if child.placed_by:
                 if child.parent != parent:
                     problems.add(
                         path,
-                        f"Item '{child.label}' has two parents ({child.placed_by} and this "
-                        "association); an item may sit in only one place in the tree.",
+                        gettext(
+                            "Item '%(item)s' has two parents (%(first)s and this association); "
+                            "an item may sit in only one place in the tree."
+                        )
+                        % {"item": child.label, "first": child.placed_by},
                     )
                 continue
             child.parent, child.sequence = parent, sequence
@@ -723,7 +780,9 @@ def _read_associations(
         elif destination in items:
             outside.append((destination, origin, origin_at))
         else:
-            problems.add(path, "Neither end of this association is a CFItem in this package.")
+            problems.add(
+                path, gettext("Neither end of this association is a CFItem in this package.")
+            )
     return outside
 
 
@@ -740,7 +799,10 @@ def _break_cycles(items: dict[uuid.UUID, _Item], problems: _Problems) -> None:
             cycle = chain[chain.index(node) :]
             culprit = items[min(cycle, key=lambda n: items[n].placed_index)]
             names = " → ".join(items[n].label for n in [*cycle, node])
-            problems.add(culprit.placed_by, f"isChildOf associations form a cycle: {names}.")
+            problems.add(
+                culprit.placed_by,
+                gettext("isChildOf associations form a cycle: %(names)s.") % {"names": names},
+            )
             culprit.parent = None
         for n in chain:
             state[n] = True
@@ -775,7 +837,8 @@ def _item_fields(item: _Item, idnumber: str, problems: _Problems) -> CompetencyD
         if len(item.coding) > 50:
             problems.add(
                 f"{item.path}.humanCodingScheme",
-                "'humanCodingScheme' is longer than 50 characters.",
+                gettext("'%(key)s' is longer than %(limit)d characters.")
+                % {"key": "humanCodingScheme", "limit": 50},
             )
         data.code = item.coding[:50]
         data.description = "" if item.full_statement == item.short_name else item.full_statement
@@ -785,7 +848,9 @@ def _item_fields(item: _Item, idnumber: str, problems: _Problems) -> CompetencyD
         data.code = problems.text(extension, "code", where, max_length=50)
     elif len(item.coding) > 50:
         problems.add(
-            f"{item.path}.humanCodingScheme", "'humanCodingScheme' is longer than 50 characters."
+            f"{item.path}.humanCodingScheme",
+            gettext("'%(key)s' is longer than %(limit)d characters.")
+            % {"key": "humanCodingScheme", "limit": 50},
         )
     else:
         data.code = item.coding
@@ -795,16 +860,25 @@ def _item_fields(item: _Item, idnumber: str, problems: _Problems) -> CompetencyD
         data.description = item.full_statement
     rule_type = extension.get("ruleType") or ""
     if rule_type not in Competency.RuleType.values:
-        problems.add(f"{where}.ruleType", f"Unknown rule type {json.dumps(rule_type)[:40]}.")
+        problems.add(
+            f"{where}.ruleType",
+            gettext("Unknown rule type %(value)s.") % {"value": json.dumps(rule_type)[:40]},
+        )
         rule_type = ""
     rule_outcome = extension.get("ruleOutcome") or 0
     if isinstance(rule_outcome, bool) or rule_outcome not in Competency.RuleOutcome.values:
-        problems.add(f"{where}.ruleOutcome", "'ruleOutcome' must be 0, 1, 2 or 3.")
+        problems.add(
+            f"{where}.ruleOutcome",
+            gettext("'%(key)s' must be 0, 1, 2 or 3.") % {"key": "ruleOutcome"},
+        )
         rule_outcome = 0
     data.rule_type, data.rule_outcome = rule_type, rule_outcome
     data.rule_config = extension.get("ruleConfig")
     if _has_nul(data.rule_config):
-        problems.add(f"{where}.ruleConfig", "'ruleConfig' contains a NUL character.")
+        problems.add(
+            f"{where}.ruleConfig",
+            gettext("'%(key)s' contains a NUL character.") % {"key": "ruleConfig"},
+        )
     return data
 
 
@@ -831,7 +905,7 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
     """
     package = _load(data, filename)
     if not isinstance(package, dict):
-        raise _fail(filename, "The file must hold a JSON object (a CASE CFPackage).")
+        raise _fail(filename, gettext("The file must hold a JSON object (a CASE CFPackage)."))
     problems = _Problems()
     framework, doc_id, derive_taxonomy = _read_document(package.get("CFDocument"), problems)
     items = _read_items(_list(package, "CFItems", problems), doc_id, problems)
@@ -858,11 +932,18 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
             usable = item.coding and codings[item.coding] == 1 and len(item.coding) <= 100
             idnumber = item.coding if usable else str(item.identifier)
         if idnumber in used:
-            problems.add(where, f"ID number '{idnumber}' is also used by {used[idnumber]}.")
+            problems.add(
+                where,
+                gettext("ID number '%(idnumber)s' is also used by %(path)s.")
+                % {"idnumber": idnumber, "path": used[idnumber]},
+            )
         used.setdefault(idnumber, item.path)
         idnumbers[item.identifier] = idnumber
         if depth > MAX_DEPTH and not too_deep:
-            problems.add(item.placed_by, f"The tree is deeper than {MAX_DEPTH} levels.")
+            problems.add(
+                item.placed_by,
+                gettext("The tree is deeper than %(limit)d levels.") % {"limit": MAX_DEPTH},
+            )
             too_deep = True
 
     for item, _depth, position in ordered:
@@ -880,7 +961,9 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
     for source, target, where in outside:
         if target not in known:
             problems.add(
-                where, f"No competency {target} exists in this package or on this platform."
+                where,
+                gettext("No competency %(identifier)s exists in this package or on this platform.")
+                % {"identifier": target},
             )
         elif (idnumbers[source], target) not in framework.external_references:
             framework.external_references.append((idnumbers[source], target))

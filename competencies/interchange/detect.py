@@ -1,6 +1,7 @@
 """Pick the interchange format from the file, unless the person said which."""
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from competencies.models import Framework
 from ksf.imports.tabular import ImportFailed, RowError
@@ -14,7 +15,11 @@ def detect_format(data: bytes, filename: str) -> str:
         return "moodle"
     raise ImportFailed(
         filename,
-        [RowError(None, None, "Unknown format: upload a Moodle .csv or a CASE .json file.")],
+        [
+            RowError(
+                None, None, gettext("Unknown format: upload a Moodle .csv or a CASE .json file.")
+            )
+        ],
     )
 
 
@@ -33,7 +38,10 @@ def import_framework(
 
         parsed = parse_case_package(data, filename)
     else:
-        raise ImportFailed(filename, [RowError(None, None, f"Unknown format '{fmt}'.")])
+        raise ImportFailed(
+            filename,
+            [RowError(None, None, gettext("Unknown format '%(format)s'.") % {"format": fmt})],
+        )
     framework = save_framework(parsed, filename=filename, user=user)
     if user is not None:
         from competencies.frameworks.services import grant_framework
@@ -59,4 +67,4 @@ def export_framework(framework: Framework, fmt: str, *, base_url: str) -> tuple[
         package = export_case_package(framework, base_url=base_url)
         content = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
         return content, "application/json", f"{framework.idnumber}-{framework.version}.json"
-    raise ValueError(f"Unknown format {fmt}")
+    raise ValueError(gettext("Unknown format %(format)s") % {"format": fmt})

@@ -14,12 +14,14 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 from competencies.interchange.tree import (
     CompetencyData,
     FrameworkData,
+    Problem,
     ScaleValueData,
-    validate,
+    problems,
 )
 from competencies.models import Competency
 from ksf.imports.tabular import ImportFailed, RowError
@@ -80,18 +82,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"", "0", "false", "no", "n"}
 
-# tree.validate reports where a problem is ("row 7", "framework", "scale") but not the column;
-# its messages name the field, so map them to the CSV column a person would fix.
-_COLUMN_FOR_MESSAGE = (
-    ("Duplicate ID number", IDNUMBER),
-    ("no ID number", IDNUMBER),
-    ("no short name", SHORTNAME),
-    ("no title", SHORTNAME),
-    ("Unknown parent", PARENT),
-    ("parent cycle", PARENT),
-    ("Cross reference", CROSS_REFS),
-    ("proficient", SCALE_CONFIG),
-)
+# tree.problems reports where a problem is ("row 7", "framework", "scale") and the field at
+# fault; map the field to the CSV column a person would fix.
+_COLUMN_FOR_FIELD = {
+    "idnumber": IDNUMBER,
+    "short_name": SHORTNAME,
+    "title": SHORTNAME,
+    "parent": PARENT,
+    "cross_references": CROSS_REFS,
+    "scale": SCALE_CONFIG,
+}
 
 
 def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
@@ -125,8 +125,11 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
                 RowError(
                     number,
                     IS_FRAMEWORK,
-                    f"'{cells[IS_FRAMEWORK]}' is not understood: use 1 for the framework row "
-                    "and leave it blank (or 0) for competencies.",
+                    gettext(
+                        "'%(value)s' is not understood: use 1 for the framework row "
+                        "and leave it blank (or 0) for competencies."
+                    )
+                    % {"value": cells[IS_FRAMEWORK]},
                 )
             )
 
@@ -136,7 +139,10 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
             RowError(
                 None,
                 IS_FRAMEWORK,
-                "No row describes the framework itself: one row needs 'Is framework' set to 1.",
+                gettext(
+                    "No row describes the framework itself: one row needs '%(column)s' set to 1."
+                )
+                % {"column": IS_FRAMEWORK},
             )
         )
         framework = FrameworkData(idnumber="", title="")
@@ -149,14 +155,17 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
                     RowError(
                         number,
                         IS_FRAMEWORK,
-                        f"Only one row may describe the framework, but rows {listed} all have "
-                        "'Is framework' set to 1.",
+                        gettext(
+                            "Only one row may describe the framework, but rows %(rows)s all have "
+                            "'%(column)s' set to 1."
+                        )
+                        % {"rows": listed, "column": IS_FRAMEWORK},
                     )
                 )
         framework = _framework(framework_row, framework_cells, errors)
     framework.competencies = competencies
 
-    for problem in validate(framework, filename):
+    for problem in problems(framework):
         located = _locate(problem, framework_row)
         if located is not None and located not in errors:
             errors.append(located)
@@ -173,13 +182,25 @@ def export_moodle_csv(data: FrameworkData) -> bytes:
     place in this format and are left out. Raises ValueError for a scale value or taxonomy label
     containing a comma, which Moodle's comma lists cannot hold.
     """
-    for label, values in (("Scale value", [v.name for v in data.scale]), ("Level", data.taxonomy)):
+    for message, values in (
+        (
+            gettext(
+                "Scale value '%(value)s' contains a comma, which a Moodle CSV cannot hold; "
+                "rename it before exporting."
+            ),
+            [v.name for v in data.scale],
+        ),
+        (
+            gettext(
+                "Level '%(value)s' contains a comma, which a Moodle CSV cannot hold; "
+                "rename it before exporting."
+            ),
+            data.taxonomy,
+        ),
+    ):
         for value in values:
             if "," in value:
-                raise ValueError(
-                    f"{label} '{value}' contains a comma, which a Moodle CSV cannot hold; "
-                    "rename it before exporting."
-                )
+                raise ValueError(message % {"value": value})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
@@ -230,37 +251,47 @@ def _fail(filename: str, message: str, row: int | None = None) -> ImportFailed:
 
 def _size(n: int) -> str:
     if n < 1024:
-        return f"{n} bytes"
+        return gettext("%(size)d bytes") % {"size": n}
     if n < 1024 * 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n / (1024 * 1024):.1f} MB"
+        return gettext("%(size)s KB") % {"size": f"{n / 1024:.0f}"}
+    return gettext("%(size)s MB") % {"size": f"{n / (1024 * 1024):.1f}"}
 
 
 def _decode(data: bytes, filename: str) -> str:
     """Text from UTF-8 (with or without BOM) or Windows-1252 bytes; refuse anything else."""
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
-        raise _fail(filename, f"The file is {_size(len(data))}; the limit is {_size(limit)}.")
+        raise _fail(
+            filename,
+            gettext("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": _size(len(data)), "limit": _size(limit)},
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(
             filename,
-            "The file is saved as UTF-16 (Unicode) text; save it as 'CSV UTF-8' and try again.",
+            gettext(
+                "The file is saved as UTF-16 (Unicode) text; save it as 'CSV UTF-8' and try again."
+            ),
         )
     if data.startswith(b"PK\x03\x04"):
         raise _fail(
             filename,
-            "The file is an Excel workbook or other zip archive, not CSV text; "
-            "save it as 'CSV UTF-8' and try again.",
+            gettext(
+                "The file is an Excel workbook or other zip archive, not CSV text; "
+                "save it as 'CSV UTF-8' and try again."
+            ),
         )
     if b"\x00" in data:
         raise _fail(
             filename,
-            "The file contains binary data, so it is not CSV text "
-            "(if it is UTF-16, save it as 'CSV UTF-8' instead).",
+            gettext(
+                "The file contains binary data, so it is not CSV text "
+                "(if it is UTF-16, save it as 'CSV UTF-8' instead)."
+            ),
         )
     raw = data.removeprefix(_UTF8_BOM)
     if not raw.strip():
-        raise _fail(filename, "The file is empty.")
+        raise _fail(filename, gettext("The file is empty."))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -268,10 +299,13 @@ def _decode(data: bytes, filename: str) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise _fail(
-                filename, "The file is not text in UTF-8 or Windows-1252 (cp1252) encoding."
+                filename,
+                gettext("The file is not text in UTF-8 or Windows-1252 (cp1252) encoding."),
             ) from exc
     if _CONTROL.search(text):
-        raise _fail(filename, "The file contains control characters, so it is not CSV text.")
+        raise _fail(
+            filename, gettext("The file contains control characters, so it is not CSV text.")
+        )
     return text
 
 
@@ -285,11 +319,15 @@ def _read_records(text: str, filename: str) -> list[list[str]]:
     except csv.Error as exc:
         raise _fail(
             filename,
-            f"The CSV could not be read ({exc}); check this row for an unmatched double quote.",
+            gettext(
+                "The CSV could not be read (%(error)s); check this row for an unmatched "
+                "double quote."
+            )
+            % {"error": exc},
             row=len(records) + 1,
         ) from exc
     if not records:
-        raise _fail(filename, "The file is empty.")
+        raise _fail(filename, gettext("The file is empty."))
     return records
 
 
@@ -307,11 +345,13 @@ def _match_header(header: list[str], filename: str) -> dict[str, int]:
         if name is None:
             continue
         if name in columns:
-            errors.append(RowError(1, name, "This column appears more than once in the header."))
+            errors.append(
+                RowError(1, name, gettext("This column appears more than once in the header."))
+            )
         else:
             columns[name] = index
     errors += [
-        RowError(1, name, "This column is missing from the header row.")
+        RowError(1, name, gettext("This column is missing from the header row."))
         for name in HEADER
         if name not in columns and name not in OPTIONAL
     ]
@@ -323,7 +363,17 @@ def _match_header(header: list[str], filename: str) -> dict[str, int]:
 def _check_length(value: str, limit: int, row: int, column: str, errors: list[RowError]) -> None:
     if len(value) > limit:
         errors.append(
-            RowError(row, column, f"This is {len(value)} characters long; the limit is {limit}.")
+            RowError(
+                row,
+                column,
+                # The English says "characters" whatever the length; other languages may inflect.
+                ngettext(
+                    "This is %(length)d characters long; the limit is %(limit)d.",
+                    "This is %(length)d characters long; the limit is %(limit)d.",
+                    len(value),
+                )
+                % {"length": len(value), "limit": limit},
+            )
         )
 
 
@@ -358,17 +408,33 @@ def _scale(row: int, values: str, config: str, errors: list[RowError]) -> list[S
     if not values:
         if config:
             errors.append(
-                RowError(row, SCALE_VALUES, "There is a scale configuration but no scale values.")
+                RowError(
+                    row,
+                    SCALE_VALUES,
+                    gettext("There is a scale configuration but no scale values."),
+                )
             )
         return []
     names = [v.strip() for v in values.split(",")]
     if not all(names):
-        errors.append(RowError(row, SCALE_VALUES, "A scale value is blank (check the commas)."))
+        errors.append(
+            RowError(row, SCALE_VALUES, gettext("A scale value is blank (check the commas)."))
+        )
         return []
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         errors.append(
-            RowError(row, SCALE_VALUES, f"Scale value(s) listed twice: {', '.join(repeated)}.")
+            RowError(
+                row,
+                SCALE_VALUES,
+                # The English says "value(s)" whatever the number; other languages may inflect.
+                ngettext(
+                    "Scale value(s) listed twice: %(values)s.",
+                    "Scale value(s) listed twice: %(values)s.",
+                    len(repeated),
+                )
+                % {"values": ", ".join(repeated)},
+            )
         )
         return []
     if not config:
@@ -376,7 +442,7 @@ def _scale(row: int, values: str, config: str, errors: list[RowError]) -> list[S
             RowError(
                 row,
                 SCALE_CONFIG,
-                "The scale configuration is empty, so no value is marked as proficient.",
+                gettext("The scale configuration is empty, so no value is marked as proficient."),
             )
         )
         return []
@@ -384,16 +450,26 @@ def _scale(row: int, values: str, config: str, errors: list[RowError]) -> list[S
         parsed = json.loads(config)
     except json.JSONDecodeError as exc:
         errors.append(
-            RowError(row, SCALE_CONFIG, f"The scale configuration is not valid JSON: {exc}.")
+            RowError(
+                row,
+                SCALE_CONFIG,
+                gettext("The scale configuration is not valid JSON: %(error)s.") % {"error": exc},
+            )
         )
         return []
-    shape = (
-        'It must be a JSON list: {"scaleid": ...} first, then one object per value such as '
-        '{"id": 2, "scaledefault": 1, "proficient": 1}.'
-    )
+    shape = gettext(
+        "It must be a JSON list: %(first)s first, then one object per value such as %(example)s."
+    ) % {
+        "first": '{"scaleid": ...}',
+        "example": '{"id": 2, "scaledefault": 1, "proficient": 1}',
+    }
     if not isinstance(parsed, list) or not all(isinstance(item, dict) for item in parsed):
         errors.append(
-            RowError(row, SCALE_CONFIG, f"The scale configuration is not a list. {shape}")
+            RowError(
+                row,
+                SCALE_CONFIG,
+                gettext("The scale configuration is not a list. %(shape)s") % {"shape": shape},
+            )
         )
         return []
     scale = [ScaleValueData(name) for name in names]
@@ -401,7 +477,14 @@ def _scale(row: int, values: str, config: str, errors: list[RowError]) -> list[S
     for item in parsed:
         if "id" not in item:
             if "scaleid" not in item:
-                errors.append(RowError(row, SCALE_CONFIG, f"An entry has no 'id'. {shape}"))
+                errors.append(
+                    RowError(
+                        row,
+                        SCALE_CONFIG,
+                        gettext("An entry has no '%(key)s'. %(shape)s")
+                        % {"key": "id", "shape": shape},
+                    )
+                )
                 ok = False
             continue
         ident = item["id"]
@@ -411,8 +494,15 @@ def _scale(row: int, values: str, config: str, errors: list[RowError]) -> list[S
                 RowError(
                     row,
                     SCALE_CONFIG,
-                    f"An entry refers to scale value id {json.dumps(ident)}, but there are "
-                    f"{len(scale)} scale values (ids count from 1).",
+                    # The English says "values" whatever the number; other languages may inflect.
+                    ngettext(
+                        "An entry refers to scale value id %(id)s, but there are %(count)d "
+                        "scale values (ids count from 1).",
+                        "An entry refers to scale value id %(id)s, but there are %(count)d "
+                        "scale values (ids count from 1).",
+                        len(scale),
+                    )
+                    % {"id": json.dumps(ident), "count": len(scale)},
                 )
             )
             ok = False
@@ -422,7 +512,9 @@ def _scale(row: int, values: str, config: str, errors: list[RowError]) -> list[S
         value.is_default = _flag(item.get("scaledefault", 0))
     if sum(v.is_default for v in scale) > 1:
         errors.append(
-            RowError(row, SCALE_CONFIG, "More than one scale value is marked as the default.")
+            RowError(
+                row, SCALE_CONFIG, gettext("More than one scale value is marked as the default.")
+            )
         )
         ok = False
     return scale if ok else []
@@ -473,8 +565,12 @@ def _rule_type(row: int, value: str, errors: list[RowError]) -> str:
         RowError(
             row,
             RULE_TYPE,
-            f"Unknown rule type '{value}': use {' or '.join(RULE_CLASSES.values())}, "
-            "or leave it blank.",
+            gettext("Unknown rule type '%(value)s': use %(all)s or %(points)s, or leave it blank.")
+            % {
+                "value": value,
+                "all": RULE_CLASSES[Competency.RuleType.ALL.value],
+                "points": RULE_CLASSES[Competency.RuleType.POINTS.value],
+            },
         )
     )
     return ""
@@ -490,8 +586,10 @@ def _rule_outcome(row: int, value: str, errors: list[RowError]) -> int:
         RowError(
             row,
             RULE_OUTCOME,
-            f"'{value}' is not a rule outcome: use a whole number from {min(allowed)} "
-            f"to {max(allowed)}.",
+            gettext(
+                "'%(value)s' is not a rule outcome: use a whole number from %(min)d to %(max)d."
+            )
+            % {"value": value, "min": min(allowed), "max": max(allowed)},
         )
     )
     return Competency.RuleOutcome.NONE.value
@@ -503,7 +601,13 @@ def _rule_config(row: int, value: str, errors: list[RowError]) -> object:
     try:
         return json.loads(value)
     except json.JSONDecodeError as exc:
-        errors.append(RowError(row, RULE_CONFIG, f"The rule config is not valid JSON: {exc}."))
+        errors.append(
+            RowError(
+                row,
+                RULE_CONFIG,
+                gettext("The rule config is not valid JSON: %(error)s.") % {"error": exc},
+            )
+        )
         return None
 
 
@@ -516,9 +620,9 @@ def _references(value: str) -> list[str]:
     return refs
 
 
-def _locate(problem: RowError, framework_row: int | None) -> RowError | None:
-    """Give a ``validate`` problem the row and column it came from."""
-    where = problem.column or ""
+def _locate(problem: Problem, framework_row: int | None) -> RowError | None:
+    """Give a ``tree.problems`` problem the row and column it came from."""
+    where = problem.where
     if where.startswith("row ") and where[4:].isdigit():
         row = int(where[4:])
     elif where in ("framework", "scale"):
@@ -526,9 +630,8 @@ def _locate(problem: RowError, framework_row: int | None) -> RowError | None:
             return None  # the missing framework row is already reported
         row = framework_row
     else:
-        return problem
-    column = next((col for text, col in _COLUMN_FOR_MESSAGE if text in problem.message), None)
-    return RowError(row, column, problem.message)
+        return RowError(None, where or None, problem.message)
+    return RowError(row, _COLUMN_FOR_FIELD.get(problem.field), problem.message)
 
 
 def _tree_order(items: Iterable[CompetencyData]) -> list[CompetencyData]:

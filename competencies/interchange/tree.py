@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext, pgettext
 
 from competencies.models import Competency, Framework, ScaleValue
 from ksf.imports.tabular import ImportFailed, RowError
@@ -56,59 +57,128 @@ class FrameworkData:
     external_references: list[tuple[str, uuid.UUID]] = field(default_factory=list)
 
 
-def validate(data: FrameworkData, filename: str) -> list[RowError]:
-    """Tree and reference rules every format shares. Returns problems; writes nothing."""
-    errors: list[RowError] = []
+@dataclass(frozen=True)
+class Problem:
+    """A broken rule found by ``problems``.
 
-    def err(where: str, message: str) -> None:
-        errors.append(RowError(None, where or None, message))
+    ``where`` is a location key: ``"framework"``, ``"scale"`` or the competency's own ``where``
+    ("row 12", "$.CFItems[3]"). ``field`` names what the person must fix, so a format can point
+    at its column without reading the (translated) message; it is empty where the format's own
+    checks already name the column (lengths) or no single field is at fault.
+    """
+
+    where: str
+    field: str
+    message: str
+
+
+def location(where: str) -> str:
+    """``where`` as shown to people: the framework and scale keys in words, paths as they are."""
+    if where == "framework":
+        return pgettext("where an import problem is", "framework")
+    if where == "scale":
+        return pgettext("where an import problem is", "scale")
+    return where
+
+
+def problems(data: FrameworkData) -> list[Problem]:
+    """Tree and reference rules every format shares. Writes nothing."""
+    found: list[Problem] = []
+
+    def err(where: str, message: str, field: str = "") -> None:
+        found.append(Problem(where, field, message))
 
     if not data.idnumber:
-        err("framework", "The framework has no ID number.")
+        err("framework", gettext("The framework has no ID number."), "idnumber")
     elif len(data.idnumber) > 100:
-        err("framework", "The framework ID number is longer than 100 characters.")
+        err("framework", gettext("The framework ID number is longer than 100 characters."))
     if not data.title:
-        err("framework", "The framework has no title.")
+        err("framework", gettext("The framework has no title."), "title")
     if data.scale and not any(v.proficient for v in data.scale):
-        err("scale", "The scale configuration marks no value as proficient.")
-    for label, value, limit in (
-        ("title", data.title, 255),
-        ("publisher", data.publisher, 255),
-        ("version", data.version, 50),
-        ("licence", data.licence, 255),
-        ("source URL", data.source_url, 200),
+        err("scale", gettext("The scale configuration marks no value as proficient."), "scale")
+    for message, value, limit in (
+        (gettext("The framework's title is longer than %(limit)d characters."), data.title, 255),
+        (
+            gettext("The framework's publisher is longer than %(limit)d characters."),
+            data.publisher,
+            255,
+        ),
+        (gettext("The framework's version is longer than %(limit)d characters."), data.version, 50),
+        (
+            gettext("The framework's licence is longer than %(limit)d characters."),
+            data.licence,
+            255,
+        ),
+        (
+            gettext("The framework's source URL is longer than %(limit)d characters."),
+            data.source_url,
+            200,
+        ),
     ):
         if value and len(value) > limit:
-            err("framework", f"The framework's {label} is longer than {limit} characters.")
+            err("framework", message % {"limit": limit})
     for value in data.scale:
         if len(value.name) > 100:
-            err("scale", f"Scale value '{value.name[:40]}…' is longer than 100 characters.")
+            err(
+                "scale",
+                gettext("Scale value '%(name)s…' is longer than 100 characters.")
+                % {"name": value.name[:40]},
+            )
     identifiers: set[uuid.UUID] = set()
     for c in data.competencies:
         if c.identifier is not None:
             if c.identifier in identifiers:
-                err(c.where, f"Identifier {c.identifier} is used by more than one competency.")
+                err(
+                    c.where,
+                    gettext("Identifier %(identifier)s is used by more than one competency.")
+                    % {"identifier": c.identifier},
+                )
             identifiers.add(c.identifier)
     seen: dict[str, CompetencyData] = {}
     for c in data.competencies:
         if not c.idnumber:
-            err(c.where, "A competency has no ID number.")
+            err(c.where, gettext("A competency has no ID number."), "idnumber")
         elif c.idnumber in seen:
-            err(c.where, f"Duplicate ID number '{c.idnumber}'.")
+            err(
+                c.where,
+                gettext("Duplicate ID number '%(idnumber)s'.") % {"idnumber": c.idnumber},
+                "idnumber",
+            )
         else:
             seen[c.idnumber] = c
         if not c.short_name:
-            err(c.where, f"Competency '{c.idnumber}' has no short name.")
+            err(
+                c.where,
+                gettext("Competency '%(idnumber)s' has no short name.") % {"idnumber": c.idnumber},
+                "short_name",
+            )
         if len(c.idnumber) > 100:
-            err(c.where, f"ID number '{c.idnumber[:40]}…' is longer than 100 characters.")
+            err(
+                c.where,
+                gettext("ID number '%(idnumber)s…' is longer than 100 characters.")
+                % {"idnumber": c.idnumber[:40]},
+            )
         if len(c.code) > 50:
-            err(c.where, f"Code '{c.code[:40]}…' is longer than 50 characters.")
+            err(
+                c.where,
+                gettext("Code '%(code)s…' is longer than 50 characters.") % {"code": c.code[:40]},
+            )
     for c in data.competencies:
         if c.parent_idnumber and c.parent_idnumber not in seen:
-            err(c.where, f"Unknown parent ID number '{c.parent_idnumber}'.")
+            err(
+                c.where,
+                gettext("Unknown parent ID number '%(idnumber)s'.")
+                % {"idnumber": c.parent_idnumber},
+                "parent",
+            )
         for ref in c.cross_references:
             if ":" not in ref and ref not in seen:
-                err(c.where, f"Cross reference to unknown ID number '{ref}'.")
+                err(
+                    c.where,
+                    gettext("Cross reference to unknown ID number '%(idnumber)s'.")
+                    % {"idnumber": ref},
+                    "cross_references",
+                )
     # Cycles: follow parents from every node.
     for c in data.competencies:
         chain, node = [], c
@@ -116,9 +186,19 @@ def validate(data: FrameworkData, filename: str) -> list[RowError]:
             chain.append(node.idnumber)
             node = seen.get(node.parent_idnumber)
         if node is not None and node.idnumber in chain:
-            err(c.where, f"'{c.idnumber}' is part of a parent cycle: {' → '.join(chain)}.")
+            err(
+                c.where,
+                gettext("'%(idnumber)s' is part of a parent cycle: %(chain)s.")
+                % {"idnumber": c.idnumber, "chain": " → ".join(chain)},
+                "parent",
+            )
             break
-    return errors
+    return found
+
+
+def validate(data: FrameworkData, filename: str) -> list[RowError]:
+    """Tree and reference rules every format shares. Returns problems; writes nothing."""
+    return [RowError(None, location(p.where) or None, p.message) for p in problems(data)]
 
 
 @transaction.atomic
@@ -130,14 +210,22 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
         errors.append(
             RowError(
                 None,
-                "framework",
-                f"Framework '{data.idnumber}' version {version} already exists; "
-                "change the version or start a new version from the existing one.",
+                location("framework"),
+                gettext(
+                    "Framework '%(idnumber)s' version %(version)s already exists; "
+                    "change the version or start a new version from the existing one."
+                )
+                % {"idnumber": data.idnumber, "version": version},
             )
         )
     if data.identifier and Framework.objects.filter(identifier=data.identifier).exists():
         errors.append(
-            RowError(None, "framework", f"Identifier {data.identifier} is already in use.")
+            RowError(
+                None,
+                location("framework"),
+                gettext("Identifier %(identifier)s is already in use.")
+                % {"identifier": data.identifier},
+            )
         )
     if errors:
         raise ImportFailed(filename, errors)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import (
@@ -43,33 +45,35 @@ class Framework(
     """One version of a framework. Published versions never change; edit a new version."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", pgettext_lazy("framework status", "Draft")
+        IN_REVIEW = "in_review", pgettext_lazy("framework status", "In review")
+        PUBLISHED = "published", pgettext_lazy("framework status", "Published")
+        RETIRED = "retired", pgettext_lazy("framework status", "Retired")
 
     identifier = models.UUIDField(
-        default=uuid.uuid4, unique=True, editable=False, help_text="CASE CFDocument identifier."
+        default=uuid.uuid4, unique=True, editable=False, help_text=_("CASE CFDocument identifier.")
     )
     family = models.UUIDField(
-        default=uuid.uuid4, editable=False, db_index=True, help_text="Shared by every version."
+        default=uuid.uuid4, editable=False, db_index=True, help_text=_("Shared by every version.")
     )
     idnumber = models.CharField(
-        "ID number", max_length=100, help_text="Short unique code, e.g. RPS-PRESCRIBING."
+        _("ID number"), max_length=100, help_text=_("Short unique code, e.g. RPS-PRESCRIBING.")
     )
     title = models.CharField(max_length=255)
     publisher = models.CharField(max_length=255, blank=True)
     version = models.CharField(max_length=50, default="1.0")
     licence = models.CharField(max_length=255, blank=True)
-    source_url = models.URLField("source URL", blank=True)
-    description = models.TextField(blank=True, help_text="HTML is cleaned before it is shown.")
+    source_url = models.URLField(_("source URL"), blank=True)
+    description = models.TextField(blank=True, help_text=_("HTML is cleaned before it is shown."))
     taxonomy = models.JSONField(
         default=list,
         blank=True,
-        help_text='A label per depth, e.g. ["domain", "competency", "indicator"].',
+        help_text=_('A label per depth, e.g. ["domain", "competency", "indicator"].'),
     )
     validity_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Attainments expire after this many months; empty: never."
+        null=True,
+        blank=True,
+        help_text=_("Attainments expire after this many months; empty: never."),
     )
     retired = models.BooleanField(default=False)
     owner = models.ForeignKey(
@@ -104,7 +108,7 @@ class Framework(
         permissions = [("edit_own_framework", "Can edit frameworks they own or were given")]
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
+        return gettext("%(title)s v%(version)s") % {"title": self.title, "version": self.version}
 
     @property
     def revisions(self):
@@ -129,7 +133,7 @@ class Framework(
         return self.Status.DRAFT
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)
 
     @property
     def is_editable(self) -> bool:
@@ -149,10 +153,10 @@ class ScaleValue(Orderable):
     framework = ParentalKey(Framework, on_delete=models.CASCADE, related_name="scale_values")
     name = models.CharField(max_length=100)
     proficient = models.BooleanField(default=False)
-    is_default = models.BooleanField("default", default=False)
+    is_default = models.BooleanField(_("default"), default=False)
 
     class Meta(Orderable.Meta):
-        verbose_name = "scale value"
+        verbose_name = _("scale value")
 
     def __str__(self) -> str:
         return self.name
@@ -162,23 +166,23 @@ class Competency(models.Model):
     """A node of a framework's tree; ``identifier`` is stable across versions."""
 
     class RuleType(models.TextChoices):
-        NONE = "", "No rule"
-        ALL = "all", "All children are complete"
-        POINTS = "points", "Points from children (with required children)"
+        NONE = "", _("No rule")
+        ALL = "all", _("All children are complete")
+        POINTS = "points", _("Points from children (with required children)")
 
     class RuleOutcome(models.IntegerChoices):
-        NONE = 0, "Do nothing"
-        EVIDENCE = 1, "Attach evidence"
-        RECOMMEND = 2, "Recommend for review"
-        COMPLETE = 3, "Mark as complete"
+        NONE = 0, _("Do nothing")
+        EVIDENCE = 1, _("Attach evidence")
+        RECOMMEND = 2, _("Recommend for review")
+        COMPLETE = 3, _("Mark as complete")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     identifier = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
-    idnumber = models.CharField("ID number", max_length=100)
-    code = models.CharField(max_length=50, blank=True, help_text="Human coding, e.g. 1.2 or C3.")
+    idnumber = models.CharField(_("ID number"), max_length=100)
+    code = models.CharField(max_length=50, blank=True, help_text=_("Human coding, e.g. 1.2 or C3."))
     short_name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     sort_order = models.PositiveIntegerField(default=0)
@@ -189,14 +193,14 @@ class Competency(models.Model):
     )
     rule_config = models.JSONField(null=True, blank=True)
     cross_references = models.ManyToManyField(
-        "self", blank=True, symmetrical=True, help_text="Related competencies, in any framework."
+        "self", blank=True, symmetrical=True, help_text=_("Related competencies, in any framework.")
     )
 
     objects = CompetencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "depth", "sort_order"]
-        verbose_name_plural = "competencies"
+        verbose_name_plural = _("competencies")
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "idnumber"], name="competency_idnumber_once"
@@ -212,9 +216,9 @@ class Competency(models.Model):
 
     def clean(self) -> None:
         if self.parent_id and self.parent.framework_id != self.framework_id:
-            raise ValidationError({"parent": "The parent must be in the same framework."})
+            raise ValidationError({"parent": gettext("The parent must be in the same framework.")})
         node = self.parent
         while node is not None:
             if node.pk == self.pk:
-                raise ValidationError({"parent": "A competency cannot sit under itself."})
+                raise ValidationError({"parent": gettext("A competency cannot sit under itself.")})
             node = node.parent

@@ -8,7 +8,10 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import LazyObject
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .frameworks import Competency, ScaleValue
 
@@ -47,7 +50,7 @@ class Evidence(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
-    url = models.URLField("link", blank=True, max_length=500)
+    url = models.URLField(_("link"), blank=True, max_length=500)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -55,7 +58,7 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "evidence"
+        verbose_name_plural = _("evidence")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(file="") | ~models.Q(url=""), name="evidence_file_or_link"
@@ -74,28 +77,28 @@ class CPDEntry(models.Model):
     """One learning activity, recorded the way HCPC's CPD standards ask for it."""
 
     class ActivityType(models.TextChoices):
-        WORK_BASED = "work_based", "Work-based learning"
-        PROFESSIONAL = "professional", "Professional activity"
-        FORMAL = "formal", "Formal or educational"
-        SELF_DIRECTED = "self_directed", "Self-directed learning"
-        OTHER = "other", "Other"
+        WORK_BASED = "work_based", _("Work-based learning")
+        PROFESSIONAL = "professional", _("Professional activity")
+        FORMAL = "formal", _("Formal or educational")
+        SELF_DIRECTED = "self_directed", _("Self-directed learning")
+        OTHER = "other", pgettext_lazy("CPD activity type", "Other")
 
     staff = models.ForeignKey("ksf.StaffMember", on_delete=models.CASCADE, related_name="cpd")
-    date = models.DateField(help_text="When the activity took place (or finished).")
+    date = models.DateField(help_text=_("When the activity took place (or finished)."))
     title = models.CharField(max_length=200)
     activity_type = models.CharField(max_length=20, choices=ActivityType.choices)
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
-        help_text="In hours, e.g. 1.5.",
+        help_text=_("In hours, e.g. 1.5."),
     )
-    description = models.TextField("what you did")
-    learning = models.TextField("what you learnt", blank=True)
-    practice_change = models.TextField("how it changed your practice", blank=True)
-    service_user_benefit = models.TextField("the benefit to service users", blank=True)
+    description = models.TextField(_("what you did"))
+    learning = models.TextField(_("what you learnt"), blank=True)
+    practice_change = models.TextField(_("how it changed your practice"), blank=True)
+    service_user_benefit = models.TextField(_("the benefit to service users"), blank=True)
     competencies = models.ManyToManyField(Competency, blank=True, related_name="cpd_entries")
     dimensions = models.ManyToManyField(
-        "ksf.KSFDimension", blank=True, related_name="cpd_entries", verbose_name="KSF dimensions"
+        "ksf.KSFDimension", blank=True, related_name="cpd_entries", verbose_name=_("KSF dimensions")
     )
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="cpd_entries")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,8 +106,8 @@ class CPDEntry(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        verbose_name = "CPD entry"
-        verbose_name_plural = "CPD entries"
+        verbose_name = _("CPD entry")
+        verbose_name_plural = _("CPD entries")
         indexes = [models.Index(fields=["staff", "date"])]
         constraints = [
             # The rule and its message live in competencies.portfolio.rules.check_hours; this
@@ -116,7 +119,7 @@ class CPDEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y} {self.title}"
+        return f"{date_format(self.date, 'd M Y')} {self.title}"
 
     @property
     def is_reflective(self) -> bool:
@@ -131,11 +134,11 @@ class Attainment(models.Model):
     """
 
     class Status(models.TextChoices):
-        SELF_ASSESSED = "self", "Self-assessed"
-        REQUESTED = "requested", "Awaiting sign-off"
-        VERIFIED = "verified", "Verified"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SELF_ASSESSED = "self", pgettext_lazy("sign-off status", "Self-assessed")
+        REQUESTED = "requested", pgettext_lazy("sign-off status", "Awaiting sign-off")
+        VERIFIED = "verified", pgettext_lazy("sign-off status", "Verified")
+        DECLINED = "declined", pgettext_lazy("sign-off status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("sign-off status", "Withdrawn")
 
     OPEN = (Status.SELF_ASSESSED, Status.REQUESTED)
 
@@ -144,10 +147,10 @@ class Attainment(models.Model):
     )
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="attainments")
     value = models.ForeignKey(
-        ScaleValue, on_delete=models.PROTECT, related_name="+", verbose_name="level"
+        ScaleValue, on_delete=models.PROTECT, related_name="+", verbose_name=_("level")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SELF_ASSESSED)
-    self_comment = models.TextField("why you believe you are at this level", blank=True)
+    self_comment = models.TextField(_("why you believe you are at this level"), blank=True)
     assessor = models.ForeignKey(
         "ksf.StaffMember",
         null=True,
@@ -188,7 +191,12 @@ class Attainment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff}: {self.competency} at {self.value} ({self.get_status_display()})"
+        return gettext("%(staff)s: %(competency)s at %(value)s (%(status)s)") % {
+            "staff": self.staff,
+            "competency": self.competency,
+            "value": self.value,
+            "status": self.get_status_display(),
+        }
 
     def get_absolute_url(self) -> str:
         """Where the assessor decides the request."""

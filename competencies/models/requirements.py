@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .frameworks import Competency, ScaleValue
 
@@ -17,11 +19,11 @@ class PostRequirement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The scale value needed; empty means the framework's first proficient value.",
+        help_text=_("The scale value needed; empty means the framework's first proficient value."),
     )
-    mandatory = models.BooleanField(default=True, help_text="Untick for desirable.")
+    mandatory = models.BooleanField(default=True, help_text=_("Untick for desirable."))
     months_allowed = models.PositiveSmallIntegerField(
-        default=12, help_text="Months from starting in post to reach the required level."
+        default=12, help_text=_("Months from starting in post to reach the required level.")
     )
 
     class Meta:
@@ -31,8 +33,11 @@ class PostRequirement(models.Model):
         ]
 
     def __str__(self) -> str:
-        kind = "mandatory" if self.mandatory else "desirable"
-        return f"{self.post.title}: {self.competency} ({kind})"
+        if self.mandatory:
+            text = gettext("%(post)s: %(competency)s (mandatory)")
+        else:
+            text = gettext("%(post)s: %(competency)s (desirable)")
+        return text % {"post": self.post.title, "competency": self.competency}
 
     def clean(self) -> None:
         if (
@@ -41,5 +46,9 @@ class PostRequirement(models.Model):
             and self.required_value.framework_id != self.competency.framework_id
         ):
             raise ValidationError(
-                {"required_value": "Choose a value from this competency's framework scale."}
+                {
+                    "required_value": gettext(
+                        "Choose a value from this competency's framework scale."
+                    )
+                }
             )

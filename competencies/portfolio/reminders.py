@@ -3,6 +3,8 @@
 import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from competencies.models import Attainment
 from ksf import dates
@@ -36,13 +38,20 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
         assert att.expires_on is not None  # filtered on expires_on above
         days = (att.expires_on - today).days
         threshold = min(t for t in THRESHOLDS if days <= t)
+        # The English says "days" whatever the number; ngettext lets other languages inflect.
+        subject = ngettext(
+            "%(competency)s expires in %(days)d days",
+            "%(competency)s expires in %(days)d days",
+            days,
+        ) % {"competency": att.competency.short_name, "days": days}
+        body = gettext(
+            "Your sign-off for %(competency)s expires on %(date)s. "
+            "Gather current evidence and ask for sign-off again."
+        ) % {"competency": att.competency, "date": date_format(att.expires_on, "j F Y")}
         note = notify(
             att.staff.user,
-            f"{att.competency.short_name} expires in {days} days",
-            (
-                f"Your sign-off for {att.competency} expires on {att.expires_on:%-d %B %Y}. "
-                "Gather current evidence and ask for sign-off again."
-            ),
+            subject,
+            body,
             url=att.get_claimant_url(),
             key=f"expiry:{att.pk}:{threshold}",
         )

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from competencies.models.portfolio import CPD_MAX_HOURS, CPD_MIN_HOURS
 from ksf import dates
@@ -26,10 +28,12 @@ MAX_HOURS = CPD_MAX_HOURS  # a long course
 def check_date(value: datetime.date | None, today: datetime.date | None = None) -> None:
     """A CPD activity is recorded once it has happened."""
     if value is None:
-        raise ValidationError("Enter the date of the activity, e.g. 14 3 2025.", code="required")
+        raise ValidationError(
+            gettext("Enter the date of the activity, e.g. 14 3 2025."), code="required"
+        )
     if value > (today or dates.today()):
         raise ValidationError(
-            "The date cannot be in the future: record the activity once it has happened.",
+            gettext("The date cannot be in the future: record the activity once it has happened."),
             code="future",
         )
 
@@ -37,11 +41,13 @@ def check_date(value: datetime.date | None, today: datetime.date | None = None) 
 def check_hours(value: Decimal | None) -> None:
     """From a quarter of an hour (a short reading) to 500 (a long course)."""
     if value is None:
-        raise ValidationError("Enter the hours spent, e.g. 1.5.", code="required")
+        raise ValidationError(gettext("Enter the hours spent, e.g. 1.5."), code="required")
     if not MIN_HOURS <= value <= MAX_HOURS:
         raise ValidationError(
-            f"Hours must be between {MIN_HOURS} (15 minutes) and {MAX_HOURS}: you entered "
-            f"{value.normalize():f}.",
+            gettext(
+                "Hours must be between %(min)s (15 minutes) and %(max)s: you entered %(value)s."
+            )
+            % {"min": MIN_HOURS, "max": MAX_HOURS, "value": f"{value.normalize():f}"},
             code="range",
         )
 
@@ -51,7 +57,7 @@ ZIP = b"PK\x03\x04"
 
 @dataclass(frozen=True)
 class FileKind:
-    label: str
+    label: str | Promise  # words shown in messages, e.g. "JPEG image"
     content_type: str
     signatures: tuple[bytes, ...] = ()  # empty: plain text, checked by decoding
 
@@ -71,15 +77,17 @@ KINDS: dict[str, FileKind] = {
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         (ZIP,),
     ),
-    ".odt": FileKind("OpenDocument text", "application/vnd.oasis.opendocument.text", (ZIP,)),
-    ".jpg": FileKind("JPEG image", "image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": FileKind("JPEG image", "image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": FileKind("PNG image", "image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".txt": FileKind("plain text", "text/plain; charset=utf-8"),
+    ".odt": FileKind(
+        gettext_lazy("OpenDocument text"), "application/vnd.oasis.opendocument.text", (ZIP,)
+    ),
+    ".jpg": FileKind(gettext_lazy("JPEG image"), "image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": FileKind(gettext_lazy("JPEG image"), "image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": FileKind(gettext_lazy("PNG image"), "image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".txt": FileKind(gettext_lazy("plain text"), "text/plain; charset=utf-8"),
 }
 
 
-ALLOWED_TYPES_TEXT = (
+ALLOWED_TYPES_TEXT = gettext_lazy(
     "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument text (.odt), "
     "JPEG or PNG images, or plain text (.txt)"
 )
@@ -91,7 +99,8 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 def megabytes(size: int) -> str:
     value = size / (1024 * 1024)
-    return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"
+    number = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+    return gettext("%(size)s MB") % {"size": number}
 
 
 def max_size_text() -> str:
@@ -118,23 +127,33 @@ def check_upload(upload: UploadedFile) -> FileKind:
     kind = KINDS.get(PurePath(name).suffix.lower())
     if kind is None:
         raise ValidationError(
-            f"'{name}' is not an allowed type: use {ALLOWED_TYPES_TEXT}.", code="type"
+            gettext("'%(name)s' is not an allowed type: use %(types)s.")
+            % {"name": name, "types": ALLOWED_TYPES_TEXT},
+            code="type",
         )
     assert upload.size is not None, "Django gives every uploaded file a size"
     if upload.size == 0:
-        raise ValidationError(f"'{name}' is empty: choose the file again.", code="empty")
+        raise ValidationError(
+            gettext("'%(name)s' is empty: choose the file again.") % {"name": name}, code="empty"
+        )
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            f"'{name}' is {megabytes(upload.size)}: the limit is {max_size_text()} a file. "
-            "Make it smaller (for example save a PDF at a lower quality) or add a link instead.",
+            gettext(
+                "'%(name)s' is %(size)s: the limit is %(limit)s a file. Make it smaller "
+                "(for example save a PDF at a lower quality) or add a link instead."
+            )
+            % {"name": name, "size": megabytes(upload.size), "limit": max_size_text()},
             code="size",
         )
     if kind.signatures:
         head = _head(upload)
         if not head.startswith(kind.signatures):
             raise ValidationError(
-                f"'{name}' is not a real {kind.label} file (its contents do not match its name). "
-                f"Use {ALLOWED_TYPES_TEXT}.",
+                gettext(
+                    "'%(name)s' is not a real %(kind)s file (its contents do not match its "
+                    "name). Use %(types)s."
+                )
+                % {"name": name, "kind": kind.label, "types": ALLOWED_TYPES_TEXT},
                 code="contents",
             )
     else:
@@ -145,8 +164,11 @@ def check_upload(upload: UploadedFile) -> FileKind:
             text = "\x00"
         if "\x00" in text:
             raise ValidationError(
-                f"'{name}' is not plain text (it holds binary data). Save it as UTF-8 text, "
-                "or as a PDF or Word file.",
+                gettext(
+                    "'%(name)s' is not plain text (it holds binary data). Save it as UTF-8 "
+                    "text, or as a PDF or Word file."
+                )
+                % {"name": name},
                 code="contents",
             )
     return kind
@@ -161,10 +183,15 @@ def check_link(url: str) -> str:
     except (ValidationError, ValueError):
         ok = False
     if ok and len(url) > 500:
-        raise ValidationError("The link is longer than 500 characters: shorten it.", code="link")
+        raise ValidationError(
+            gettext("The link is longer than 500 characters: shorten it."), code="link"
+        )
     if not ok:
         raise ValidationError(
-            f"'{url}' is not a web link: give an address starting with https:// (or http://).",
+            gettext(
+                "'%(url)s' is not a web link: give an address starting with https:// (or http://)."
+            )
+            % {"url": url},
             code="link",
         )
     return url

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from competencies.models import Attainment, Competency, CPDEntry, Evidence
 from competencies.portfolio import rules
@@ -21,9 +23,6 @@ from ksf import dates
 from ksf.models import StaffMember
 
 AUDIT_YEARS = 2
-
-
-EN_DASH = "\u2013"
 
 
 Period = Literal["quarter", "month"]
@@ -113,7 +112,7 @@ def hours_per_type(entries: QuerySet[CPDEntry]) -> list[dict]:
     return [
         {
             "activity_type": value,
-            "label": label,
+            "label": str(label),
             "hours": found.get(value, {}).get("hours") or Decimal("0"),
             "entries": found.get(value, {}).get("entries", 0),
         }
@@ -184,9 +183,15 @@ def periods_between(
 def period_label(first_day: datetime.date, period: Period) -> str:
     """'Jan to Mar 2025' style labels (with an en dash) for quarters, 'Jan 2025' for months."""
     if period == "month":
-        return first_day.strftime("%b %Y")
+        return date_format(first_day, "M Y")
     last = datetime.date(first_day.year, first_day.month + 2, 1)
-    return f"{first_day:%b}{EN_DASH}{last:%b} {first_day.year}"
+    # Literal en dashes: xgettext would read "\u2013" as six characters and miss the message.
+    text = pgettext("CPD quarter, e.g. Jan–Mar 2025", "%(first)s–%(last)s %(year)s")  # noqa: RUF001
+    return text % {
+        "first": date_format(first_day, "M"),
+        "last": date_format(last, "M"),
+        "year": date_format(first_day, "Y"),
+    }
 
 
 def competency_choices_queryset(entry: CPDEntry | None = None) -> QuerySet[Competency]:
@@ -212,7 +217,7 @@ def competency_choices(
             first.append((competency.pk, f"{label} ({competency.framework.title})"))
         else:
             groups.setdefault(competency.framework.title, []).append((competency.pk, label))
-    result = [("Required by your current posts", first)] if first else []
+    result = [(gettext("Required by your current posts"), first)] if first else []
     return result + list(groups.items())
 
 
@@ -233,10 +238,10 @@ def why_not_deletable(evidence: Evidence) -> str:
     )
     if verified.exists():
         names = ", ".join(str(a.competency) for a in verified[:3])
-        return (
-            f"It supports a verified sign-off ({names}). A verified sign-off keeps the evidence "
+        return gettext(
+            "It supports a verified sign-off (%(names)s). A verified sign-off keeps the evidence "
             "it was judged on, so this cannot be deleted."
-        )
+        ) % {"names": names}
     return ""
 
 

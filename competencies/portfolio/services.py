@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from competencies.frameworks.selectors import assessable_competencies
 from competencies.models import (
@@ -75,21 +76,23 @@ def _validate(person: StaffMember, data: CPDInput, entry: CPDEntry | None) -> No
         except ValidationError as e:
             errors[name].append(e)
     if not (data.title or "").strip():
-        errors["title"].append(ValidationError("Enter a title for the activity."))
+        errors["title"].append(ValidationError(gettext("Enter a title for the activity.")))
     if not (data.description or "").strip():
-        errors["description"].append(ValidationError("Say briefly what you did."))
+        errors["description"].append(ValidationError(gettext("Say briefly what you did.")))
     if data.activity_type not in CPDEntry.ActivityType.values:
-        errors["activity_type"].append(ValidationError("Choose the type of activity."))
+        errors["activity_type"].append(ValidationError(gettext("Choose the type of activity.")))
     allowed = set(selectors.competency_choices_queryset(entry).values_list("pk", flat=True))
     if any(c.pk not in allowed for c in data.competencies):
         errors["competencies"].append(
-            ValidationError("Choose competencies from published frameworks only.")
+            ValidationError(gettext("Choose competencies from published frameworks only."))
         )
     if any(e.owner_id != person.pk for e in data.evidence):
-        errors["evidence"].append(ValidationError("Attach only your own evidence."))
+        errors["evidence"].append(ValidationError(gettext("Attach only your own evidence.")))
     if data.new_file and data.new_link:
         errors["new_link"].append(
-            ValidationError("Give either a new file or a new link, not both: add one at a time.")
+            ValidationError(
+                gettext("Give either a new file or a new link, not both: add one at a time.")
+            )
         )
     try:
         if data.new_file:
@@ -130,9 +133,11 @@ def _apply(entry: CPDEntry, person: StaffMember, data: CPDInput, user: User | No
 def _snapshot(entry: CPDEntry) -> dict[str, str]:
     """The entry's fields plus what it links to, for the audit trail."""
     values = audit.snapshot(entry)
-    values["competencies"] = ", ".join(sorted(str(c) for c in entry.competencies.all())) or "—"
-    values["KSF dimensions"] = ", ".join(d.code for d in entry.dimensions.all()) or "—"
-    values["evidence"] = ", ".join(sorted(e.title for e in entry.evidence.all())) or "—"
+    values[gettext("competencies")] = (
+        ", ".join(sorted(str(c) for c in entry.competencies.all())) or "—"
+    )
+    values[gettext("KSF dimensions")] = ", ".join(d.code for d in entry.dimensions.all()) or "—"
+    values[gettext("evidence")] = ", ".join(sorted(e.title for e in entry.evidence.all())) or "—"
     return values
 
 
@@ -175,7 +180,7 @@ def add_evidence(
 ) -> Evidence:
     """Store a file or a link for ``owner``. Exactly one of ``upload`` and ``url``."""
     if bool(upload) == bool(url):
-        raise ValidationError("Choose a file or give a link (one of the two).", code="one")
+        raise ValidationError(gettext("Choose a file or give a link (one of the two)."), code="one")
     title = (title or "").strip()
     evidence = Evidence(owner=owner, uploaded_by=user if user and user.pk else None)
     if upload:
@@ -229,14 +234,14 @@ def claim(
 ) -> Attainment:
     """Record a self-assessment and, with an assessor, ask them to sign it off."""
     if not attainment_policy.may_claim_for(user, person):
-        raise PermissionDenied("You can only assess yourself.")
+        raise PermissionDenied(gettext("You can only assess yourself."))
     if not assessable_competencies().filter(pk=competency.pk).exists():
-        raise ValidationError("This competency is not in a published framework.")
+        raise ValidationError(gettext("This competency is not in a published framework."))
     if value.framework_id != competency.framework_id:
-        raise ValidationError({"value": "Choose a level from this competency's scale."})
+        raise ValidationError({"value": gettext("Choose a level from this competency's scale.")})
     for item in evidence or []:
         if item.owner_id != person.pk:
-            raise ValidationError({"evidence": "You can only attach your own evidence."})
+            raise ValidationError({"evidence": gettext("You can only attach your own evidence.")})
     _check_assessor(person, assessor)
     # A new claim replaces any earlier open one for the same competency.
     open_claims = Attainment.objects.filter(
@@ -256,8 +261,10 @@ def claim(
             )
     except IntegrityError as error:  # the same claim sent twice at once (two tabs)
         raise ValidationError(
-            "You sent another claim for this competency at the same moment. "
-            "Check your claims below before sending it again."
+            gettext(
+                "You sent another claim for this competency at the same moment. "
+                "Check your claims below before sending it again."
+            )
         ) from error
     attainment.evidence.set(evidence or [])
     audit.log_create(attainment, user)
@@ -270,10 +277,13 @@ def _check_assessor(person: StaffMember, assessor: StaffMember | None) -> None:
     if assessor is None:
         return
     if assessor.pk == person.pk:
-        raise ValidationError({"assessor": "You cannot sign off your own competencies."})
+        raise ValidationError({"assessor": gettext("You cannot sign off your own competencies.")})
     if assessor.user is None or not assessor.user.is_active:
         raise ValidationError(
-            {"assessor": f"{assessor.full_name} cannot sign in, so cannot sign this off."}
+            {
+                "assessor": gettext("%(name)s cannot sign in, so cannot sign this off.")
+                % {"name": assessor.full_name}
+            }
         )
 
 
@@ -281,22 +291,37 @@ def _check_assessor(person: StaffMember, assessor: StaffMember | None) -> None:
 def request_sign_off(attainment: Attainment, *, user: User, assessor: StaffMember) -> Attainment:
     attainment = Attainment.objects.select_for_update().get(pk=attainment.pk)
     if not attainment_policy.may_request_sign_off(user, attainment):
-        raise PermissionDenied("Only the person can ask for sign-off of their own claim.")
+        raise PermissionDenied(gettext("Only the person can ask for sign-off of their own claim."))
     if attainment.status != Attainment.Status.SELF_ASSESSED:
-        raise ValidationError("This claim has already been sent or decided.")
+        raise ValidationError(gettext("This claim has already been sent or decided."))
     _check_assessor(attainment.staff, assessor)
     attainment.status = Attainment.Status.REQUESTED
     attainment.assessor = assessor
     attainment.requested_at = timezone.now()
     attainment.save(update_fields=["status", "assessor", "requested_at"])
-    audit.log_change(attainment, user, {"status": ["Self-assessed", "Awaiting sign-off"]})
+    audit.log_change(
+        attainment,
+        user,
+        {
+            gettext("status"): [
+                str(Attainment.Status.SELF_ASSESSED.label),
+                str(Attainment.Status.REQUESTED.label),
+            ]
+        },
+    )
     notify(
         assessor.user,
-        f"{attainment.staff.full_name} asks you to sign off {attainment.competency.short_name}",
-        (
-            f"{attainment.staff.full_name} has assessed themselves at "
-            f"'{attainment.value.name}' in {attainment.competency} and named you as assessor."
-        ),
+        gettext("%(name)s asks you to sign off %(competency)s")
+        % {"name": attainment.staff.full_name, "competency": attainment.competency.short_name},
+        gettext(
+            "%(name)s has assessed themselves at '%(value)s' in %(competency)s and named you "
+            "as assessor."
+        )
+        % {
+            "name": attainment.staff.full_name,
+            "value": attainment.value.name,
+            "competency": attainment.competency,
+        },
         url=attainment.get_absolute_url(),
     )
     return attainment
@@ -319,17 +344,19 @@ def decide(
         .get(pk=attainment.pk)
     )
     if attainment.staff.user_id == user.pk:
-        raise PermissionDenied("You cannot sign off your own competencies.")
+        raise PermissionDenied(gettext("You cannot sign off your own competencies."))
     if not attainment_policy.may_decide(user, attainment):
-        raise PermissionDenied("Only the assessor this was sent to can decide it.")
+        raise PermissionDenied(gettext("Only the assessor this was sent to can decide it."))
     if attainment.status != Attainment.Status.REQUESTED:
         raise ValidationError(
-            f"This request is no longer waiting for a decision "
-            f"(it is {attainment.get_status_display().lower()})."
+            gettext("This request is no longer waiting for a decision (it is %(status)s).")
+            % {"status": attainment.get_status_display().lower()}
         )
     comment = comment.strip()
     if not verify and not comment:
-        raise ValidationError({"comment": "Say why you are declining, so they know what to do."})
+        raise ValidationError(
+            {"comment": gettext("Say why you are declining, so they know what to do.")}
+        )
     before = attainment.get_status_display()
     attainment.decided_at = timezone.now()
     attainment.decision_comment = comment
@@ -341,14 +368,19 @@ def decide(
     else:
         attainment.status = Attainment.Status.DECLINED
     attainment.save()
-    audit.log_change(attainment, user, {"status": [before, attainment.get_status_display()]})
-    verb = "verified" if verify else "declined"
+    audit.log_change(
+        attainment, user, {gettext("status"): [before, attainment.get_status_display()]}
+    )
     assessor = attainment.assessor
     assert assessor is not None  # may_decide() refuses a claim without an assessor
+    if verify:
+        subject = gettext("%(assessor)s verified %(competency)s")
+    else:
+        subject = gettext("%(assessor)s declined %(competency)s")
     notify(
         attainment.staff.user,
-        f"{assessor.full_name} {verb} {attainment.competency.short_name}",
-        comment or f"Signed off at '{attainment.value.name}'.",
+        subject % {"assessor": assessor.full_name, "competency": attainment.competency.short_name},
+        comment or gettext("Signed off at '%(value)s'.") % {"value": attainment.value.name},
         url=attainment.get_claimant_url(),
     )
     return attainment
@@ -357,11 +389,13 @@ def decide(
 @transaction.atomic
 def withdraw(attainment: Attainment, *, user: User) -> Attainment:
     if not attainment_policy.may_withdraw(user, attainment):
-        raise PermissionDenied("Only the person can withdraw their claim.")
+        raise PermissionDenied(gettext("Only the person can withdraw their claim."))
     if attainment.status not in Attainment.OPEN:
-        raise ValidationError("Only a claim that is not yet decided can be withdrawn.")
+        raise ValidationError(gettext("Only a claim that is not yet decided can be withdrawn."))
     before = attainment.get_status_display()
     attainment.status = Attainment.Status.WITHDRAWN
     attainment.save(update_fields=["status"])
-    audit.log_change(attainment, user, {"status": [before, "Withdrawn"]})
+    audit.log_change(
+        attainment, user, {gettext("status"): [before, str(Attainment.Status.WITHDRAWN.label)]}
+    )
     return attainment

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from competencies.models import Competency, Framework, PostRequirement, ScaleValue
 from ksf import audit
@@ -57,7 +58,10 @@ def assign_requirements(
     for post in posts:
         for competency in competencies:
             if not competency.framework.live:
-                raise ValidationError(f"{competency.framework} is not published yet.")
+                raise ValidationError(
+                    gettext("%(framework)s is not published yet.")
+                    % {"framework": competency.framework}
+                )
             requirement, created = PostRequirement.objects.get_or_create(
                 post=post,
                 competency=competency,
@@ -75,7 +79,7 @@ def assign_requirements(
 def copy_requirements(*, source, target, user: User | None) -> AssignResult:
     """Give ``target`` every requirement ``source`` has that it lacks, with the same terms."""
     if source.pk == target.pk:
-        raise ValidationError("Choose a different post to copy from.")
+        raise ValidationError(gettext("Choose a different post to copy from."))
     result = AssignResult()
     for r in PostRequirement.objects.filter(post=source):
         copy, created = PostRequirement.objects.get_or_create(
