@@ -50,6 +50,8 @@ class CompetencyForm(forms.ModelForm):
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.framework_id is None:  # a new node: the model's checks need it
+            self.instance.framework = framework
         self.fields["parent"].queryset = Competency.objects.filter(framework=framework)
         self.fields["parent"].required = False
         self.fields["description"].widget = forms.Textarea(attrs={"rows": 3})

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from competencies.admin_forms import FrameworkForm
@@ -45,7 +46,20 @@ class FrameworkEditView(EditView):
         return super().post(request, *args, **kwargs)
 
 
+class FrameworkChooserCreateView(SnippetCreateView):
+    """Frameworks are started from the Frameworks menu or an import, never inside a chooser
+    (it has no creation form; Wagtail would otherwise fail on a POST here)."""
+
+    def can_create(self) -> bool:
+        return False
+
+
+class FrameworkChooserViewSet(SnippetChooserViewSet):
+    create_view_class = FrameworkChooserCreateView
+
+
 class FrameworkViewSet(SnippetViewSet):
+    chooser_viewset_class = FrameworkChooserViewSet
     model = Framework
     icon = "list-ul"
     menu_label = gettext_lazy("Frameworks")

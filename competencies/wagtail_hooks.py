@@ -1,7 +1,9 @@
 """Admin wiring for frameworks, their tree editor and interchange pages."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -11,6 +13,7 @@ from competencies.actions import FrameworkCreateAction
 from competencies.frameworks.policies import framework_policy
 from competencies.models import Competency, Framework, PostRequirement
 from competencies.requirements.policies import requirement_policy
+from competencies.requirements.selectors import posts_requiring_framework
 from competencies.viewsets import FrameworkViewSet, PostRequirementViewSet
 from ksf.actions import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 
@@ -100,3 +103,29 @@ def register_requirement_sources():
     from competencies.development.sources import KSF_OUTLINE, POST_REQUIREMENTS
 
     return [KSF_OUTLINE, POST_REQUIREMENTS]
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_required_frameworks(request, instances):
+    """A framework whose competencies posts require is protected, as Wagtail protects models
+    referenced directly: say why, and point to retiring it or moving the requirements."""
+    for framework in instances:
+        if not isinstance(framework, Framework):
+            continue
+        if not framework_policy.user_has_permission_for_instance(request.user, "delete", framework):
+            continue  # Wagtail refuses it as usual
+        posts = posts_requiring_framework(framework)
+        if posts:
+            messages.error(
+                request,
+                ngettext(
+                    "%(framework)s cannot be deleted: %(count)s post requires its competencies. "
+                    "Move the requirement to another framework, or retire this one instead.",
+                    "%(framework)s cannot be deleted: %(count)s posts require its competencies. "
+                    "Move the requirements to another framework, or retire this one instead.",
+                    posts,
+                )
+                % {"framework": framework, "count": posts},
+            )
+            return redirect(reverse("wagtailsnippets_competencies_framework:list"))
+    return None

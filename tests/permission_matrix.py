@@ -3,6 +3,27 @@
 Outcomes: ok (200), login (anonymous sent to sign in), denied (403, 404, or the admin's
 redirect away), redirect (elsewhere), method (405). A URL of ours that no rule names fails
 the suite; later features add their rows here.
+
+Writes are classified too. ``expect`` is what a GET gives; ``post`` is what a POST gives, with
+the body ``post_data`` returns (an empty body without it). A POST may also be
+
+    refused   the write was turned down and the page says why: a 200 re-showing a form with
+              errors, a 409, or a redirect carrying an error message.
+
+A rule without ``post`` says its URLs are GET only: the matrix then POSTs to them as every role
+and fails unless someone gets 405 and everyone else is turned away as on a GET. So a URL that
+takes a POST (a function view without ``require_GET``, a class-based view with ``post``) needs
+a ``post`` classification, even when it is a page that only reads.
+
+Every role's POST runs in a savepoint that is rolled back, so each role meets the same world.
+Where ``state`` is given (a snapshot of what the write touches: a count, a version), a POST
+whose outcome is login, denied, method or refused must leave it unchanged, and every other
+POST must change it; with ``writes=False`` no POST may change it (the page builds something
+and saves nothing, or the sample is such that nothing can be written).
+
+``post_data(world, name, kwargs)`` and ``state(world, name, kwargs)`` get the URL's kwargs, so
+they can find the objects the ``kwargs`` callable created. ``post_data`` is called afresh for
+each role (uploaded files can be read once).
 """
 
 import re
@@ -31,147 +52,93 @@ ADMIN_ONLY = everyone("denied", anonymous="login", administrator="ok")
 ADMIN_AREA = everyone("denied", anonymous="login", educator="ok", administrator="ok")
 
 
+REFUSALS = ("login", "denied", "method", "refused")
+
+# post_data and state: (world, url name, url kwargs) -> form data, or a comparable snapshot.
+Data = Callable[[object, str, dict], dict]
+State = Callable[[object, str, dict], object]
+
+
 @dataclass
 class Rule:
     names: str  # regular expression matched against the full URL name
     expect: dict[str, str]
     kwargs: Callable[[object, str], dict] = field(default=lambda world, name: {})
     note: str = ""
+    post: dict[str, str] | None = None  # None: GET only (a POST is refused with 405)
+    post_data: Data | None = None
+    state: State | None = None
+    writes: bool = True
 
     def matches(self, name: str) -> bool:
         return re.fullmatch(self.names, name) is not None
 
 
-def _viewset_pk(world, name: str) -> dict:
-    sample = {
-        "ksf_organisation": lambda w: w.team.service.organisation,
-        "ksf_site": lambda w: w.team.site,
-        "ksf_service": lambda w: w.team.service,
-        "ksf_team": lambda w: w.team,
-        "ksf_staff": lambda w: w.clinician,
-        "ksf_post": lambda w: w.post,
-        "ksf_assignment": lambda w: w.clinician.assignments.first(),
-        "ksf_dimension": lambda w: w.post.outline.first().dimension,
-        "ksf_indicator": lambda w: (
-            w.post.outline.first().dimension.levels.first().indicators.first()
-        ),
-    }
-    namespace, _, action = name.partition(":")
-    if action in {"index", "index_results", "add"}:
-        return {}
-    return {"pk": sample[namespace](world).pk}
+@dataclass
+class PostCase:
+    """A POST about a second object: someone else's record, team or framework."""
 
+    name: str
+    kwargs: Callable[[object], dict]
+    post: dict[str, str]
+    post_data: Data | None = None
+    state: State | None = None
+    writes: bool = True
+    note: str = ""
+
+
+OWN_OR_MANAGER = everyone(
+    "denied", anonymous="login", clinician="ok", manager="ok", administrator="ok"
+)
+TEAM_VIEWERS = everyone(
+    "denied", anonymous="login", manager="ok", service_lead="ok", administrator="ok"
+)
 
 RULES: list[Rule] = [
     # The public front door and accounts.
-    Rule(r"health", everyone("ok")),
-    Rule(r"login", everyone("redirect", anonymous="ok"), note="signed-in people go home"),
-    Rule(r"logout", everyone("method"), note="sign out is a POST"),
-    Rule(r"password_reset|password_reset_done|password_reset_complete", everyone("ok")),
+    Rule(r"health", everyone("ok"), post=everyone("ok")),
+    Rule(
+        r"login",
+        everyone("redirect", anonymous="ok"),
+        post=everyone("redirect", anonymous="refused"),
+        note="signed-in people go home; an empty sign-in is refused",
+    ),
+    Rule(
+        r"logout",
+        everyone("method"),
+        post=everyone("redirect"),
+        note="sign out is a POST",
+    ),
+    Rule(
+        r"password_reset",
+        everyone("ok"),
+        post=everyone("refused"),
+        note="an empty address is refused",
+    ),
+    Rule(r"password_reset_done|password_reset_complete", everyone("ok")),
     Rule(
         r"password_reset_confirm",
         everyone("ok"),
         kwargs=lambda w, n: {"uidb64": "MQ", "token": "bad-token"},
-        note="shows 'this link has expired'",
+        post=everyone("ok"),
+        note="shows 'this link has expired', to a POST too",
     ),
-    # Portal pages.
-    Rule(r"ksf:post_list|ksf:dimension_list|ksf:team_list", SIGNED_IN),
-    Rule(r"post_detail", SIGNED_IN, kwargs=lambda w, n: {"pk": w.post.pk}),
+    # Portal pages. They only read; a POST shows the same page to the same people.
+    Rule(r"ksf:post_list|ksf:dimension_list|ksf:team_list", SIGNED_IN, post=SIGNED_IN),
+    Rule(r"post_detail", SIGNED_IN, kwargs=lambda w, n: {"pk": w.post.pk}, post=SIGNED_IN),
     Rule(
         r"ksf:person_detail",
-        everyone("denied", anonymous="login", clinician="ok", manager="ok", administrator="ok"),
+        OWN_OR_MANAGER,
         kwargs=lambda w, n: {"staff_number": w.clinician.staff_number},
+        post=OWN_OR_MANAGER,
         note="own record, line manager, administrator",
     ),
     Rule(
         r"ksf:team_detail",
-        everyone("denied", anonymous="login", manager="ok", service_lead="ok", administrator="ok"),
+        TEAM_VIEWERS,
         kwargs=lambda w, n: {"pk": w.team.pk},
+        post=TEAM_VIEWERS,
     ),
-    # Admin pages of ours.
-    Rule(r"ksf_staff_import|ksf_staff_import_template", ADMIN_ONLY),
-    Rule(r"ksf_copy_outline", ADMIN_ONLY, kwargs=lambda w, n: {"pk": w.post.pk}),
-    Rule(
-        r"ksf_(organisation|site|service|team|staff|post|assignment|dimension|indicator):\w+",
-        ADMIN_ONLY,
-        kwargs=_viewset_pk,
-    ),
-]
-
-EDUCATOR_AND_ADMIN = everyone("denied", anonymous="login", educator="ok", administrator="ok")
-
-
-def _framework_kwargs(world, name: str) -> dict:
-    action = name.partition(":")[2]
-    framework = world.framework
-    if name == "competencies_export":
-        return {"pk": framework.pk, "fmt": "moodle"}
-    if action in {"list", "list_results", "add"} or name == "competencies_import":
-        return {}
-    kwargs = {"pk": framework.pk}
-    revision = framework.latest_revision
-    if action in {"revisions_revert", "revisions_unschedule", "revisions_view"}:
-        kwargs["revision_id"] = revision.pk
-    if action == "revisions_compare":
-        kwargs.update({"revision_id_a": "earliest", "revision_id_b": "latest"})
-    if action in {"workflow_action", "collect_workflow_action_data"}:
-        kwargs.update({"action_name": "approve", "task_state_id": 999999})
-    if action == "workflow_history_detail":
-        kwargs["workflow_state_id"] = 999999
-    if action == "workflow_preview":
-        kwargs["task_id"] = 999999
-    if action in {"preview_on_add", "choose", "choose_results", "chosen_multiple", "create"}:
-        return {}
-    return kwargs
-
-
-RULES += [
-    Rule(r"competencies_import", EDUCATOR_AND_ADMIN),
-    Rule(
-        r"competencies_(tree|new_version|hand_over|export)",
-        EDUCATOR_AND_ADMIN,
-        kwargs=_framework_kwargs,
-        note="the educator owns the sample framework",
-    ),
-    Rule(
-        r"wagtailsnippets_competencies_framework:(list|list_results|add|edit|history|"
-        r"history_results|inspect|usage|revisions_compare|revisions_revert|revisions_view|"
-        r"workflow_history|preview_on_add|preview_on_edit|confirm_workflow_cancellation)",
-        EDUCATOR_AND_ADMIN,
-        kwargs=_framework_kwargs,
-    ),
-    Rule(
-        r"wagtailsnippets_competencies_framework:(delete|unpublish|revisions_unschedule)",
-        ADMIN_ONLY,
-        kwargs=_framework_kwargs,
-        note="owners edit; deleting and unpublishing are for administrators",
-    ),
-    Rule(
-        r"wagtailsnippets_competencies_framework:(lock|unlock)",
-        everyone("denied", anonymous="login"),
-        kwargs=_framework_kwargs,
-        note="POST only; a GET is turned away",
-    ),
-    Rule(
-        r"wagtailsnippetchoosers_competencies_framework:\w+",
-        EDUCATOR_AND_ADMIN,
-        kwargs=_framework_kwargs,
-    ),
-    Rule(
-        r"wagtailsnippets_competencies_framework:(workflow_action|collect_workflow_action_data|"
-        r"workflow_history_detail|workflow_preview)",
-        everyone("denied", anonymous="login"),
-        kwargs=_framework_kwargs,
-        note="no such task or workflow state: refused to everyone",
-    ),
-    Rule(
-        r"competencies_requirement:\w+",
-        ADMIN_ONLY,
-        kwargs=lambda w, n: (
-            {} if n.split(":")[1] in {"index", "index_results", "add"} else {"pk": w.requirement.pk}
-        ),
-    ),
-    Rule(r"competencies_(assign|copy)_requirements", ADMIN_ONLY),
     Rule(r"case_documents", everyone("ok")),
     Rule(
         r"case_(package|item|association)",
@@ -218,6 +185,16 @@ EXTRA_CASES: list[tuple[str, Callable[[object], dict], dict[str, str]]] = [
     ),
 ]
 
+# POSTs about a second object: someone else's record, another team, another's framework.
+EXTRA_POSTS: list[PostCase] = [
+    PostCase(
+        "ksf:team_detail",
+        lambda w: {"pk": w.other_team.pk},
+        everyone("denied", anonymous="login", administrator="ok"),
+        note="the team lead POSTing to a team that is not theirs",
+    ),
+]
+
 # Wagtail's and Django's own URLs: sampled, since their permissions are the framework's.
 FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("/admin/", ADMIN_AREA),
@@ -231,11 +208,12 @@ FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
 
 
 def _gather() -> None:
-    from tests.permission_rules import development, exports, portfolio, reviews
+    from tests.permission_rules import admin, development, exports, portfolio, reviews
 
-    for module in (development, portfolio, reviews, exports):
+    for module in (admin, development, portfolio, reviews, exports):
         RULES.extend(module.RULES)
         EXTRA_CASES.extend(module.EXTRA_CASES)
+        EXTRA_POSTS.extend(getattr(module, "EXTRA_POSTS", []))
 
 
 _gather()

@@ -1,11 +1,17 @@
 import pytest
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages import get_messages
+from django.db import transaction
+from django.forms import BaseForm
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.permission_matrix import (
     EXTRA_CASES,
+    EXTRA_POSTS,
     FRAMEWORK_SAMPLES,
     OUR_APPS,
     OUR_ROUTE_PREFIXES,
+    REFUSALS,
     ROLES,
     RULES,
 )
@@ -104,3 +110,101 @@ def test_second_objects_are_refused_to_the_wrong_people(client, world, index):
 @pytest.mark.parametrize("url", [url for url, _ in FRAMEWORK_SAMPLES])
 def test_framework_urls_sampled(client, world, url):
     assert _outcomes(client, world, url) == dict(FRAMEWORK_SAMPLES)[url]
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def _form_errors(response) -> bool:
+    """Whether the page re-shows a submitted form with errors."""
+    contexts = response.context
+    if contexts is None:
+        return False
+    if not isinstance(contexts, list):
+        contexts = [contexts]
+    for context in contexts:
+        values = context.flatten().values() if hasattr(context, "flatten") else context.values()
+        if any(isinstance(v, BaseForm) and v.is_bound and v.errors for v in values):
+            return True
+    return False
+
+
+def _post_outcome(response, signed_in: bool) -> str:
+    outcome = _outcome(response, signed_in)
+    if response.status_code == 409 or (outcome == "ok" and _form_errors(response)):
+        return "refused"
+    if outcome == "redirect" and any(
+        m.level >= message_levels.ERROR for m in get_messages(response.wsgi_request)
+    ):
+        return "refused"
+    return outcome
+
+
+def _post_outcomes(client, world, name, kwargs, data=None, state=None, writes=True):
+    """What each role gets from a POST, each in a rolled-back savepoint; and any wrong writes."""
+    url = reverse(name, kwargs=kwargs)
+    seen, wrong = {}, []
+    for role in ROLES:
+        client.logout()
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        with transaction.atomic():
+            before = state(world, name, kwargs) if state else None
+            body = data(world, name, kwargs) if data else {}
+            seen[role] = outcome = _post_outcome(client.post(url, body), user is not None)
+            if state is not None:
+                changed = state(world, name, kwargs) != before
+                if changed and (outcome in REFUSALS or not writes):
+                    wrong.append(f"{role} ({outcome}) changed it")
+                elif not changed and writes and outcome not in REFUSALS:
+                    wrong.append(f"{role} ({outcome}) changed nothing")
+            transaction.set_rollback(True)
+    return seen, wrong
+
+
+def _rule(name: str):
+    (rule,) = [r for r in RULES if r.matches(name)]
+    return rule
+
+
+@pytest.mark.parametrize("name", [name for _, name in OUR_URLS if name])
+def test_post_gives_each_role_the_classified_outcome(client, world, name):
+    rule = _rule(name)
+    kwargs = rule.kwargs(world, name)
+    url = reverse(name, kwargs=kwargs)
+    if rule.post is None:
+        seen, _ = _post_outcomes(client, world, name, kwargs)
+        # GET only: 405 for whoever reaches the view, the same refusal as a GET for the rest.
+        accepted = {
+            role: outcome
+            for role, outcome in seen.items()
+            if outcome != "method"
+            and not (outcome == rule.expect[role] and outcome in ("login", "denied"))
+        }
+        assert "method" in seen.values() and not accepted, (
+            f"{url} takes a POST ({seen}): give its rule a post= classification"
+        )
+        return
+    seen, wrong = _post_outcomes(
+        client, world, name, kwargs, rule.post_data, rule.state, rule.writes
+    )
+    assert seen == rule.post, url
+    assert wrong == [], url
+
+
+@pytest.mark.parametrize("index", range(len(EXTRA_POSTS)))
+def test_second_object_posts_are_refused_to_the_wrong_people(client, world, index):
+    case = EXTRA_POSTS[index]
+    kwargs = case.kwargs(world)
+    seen, wrong = _post_outcomes(
+        client, world, case.name, kwargs, case.post_data, case.state, case.writes
+    )
+    url = reverse(case.name, kwargs=kwargs)
+    assert seen == case.post, url
+    assert wrong == [], url
+
+
+def test_post_details_come_with_a_post_classification():
+    loose = [r.names for r in RULES if r.post is None and (r.post_data or r.state)]
+    assert loose == []

@@ -59,3 +59,13 @@ def requirements_of_person_for(
         .filter(competency__identifier=competency.identifier)
         .select_related("post", "required_value")
     )
+
+
+def posts_requiring_framework(framework: Framework) -> int:
+    """How many posts require a competency of this framework version (it cannot be deleted)."""
+    return (
+        PostRequirement.objects.filter(competency__framework=framework)
+        .values("post_id")
+        .distinct()
+        .count()
+    )

@@ -182,3 +182,29 @@ def test_shipped_frameworks_have_the_documented_shape(db):
     assert all(f.status == "published" for f in frameworks.values())
     assert len(load_shipped_frameworks()) == 3  # idempotent
     assert Framework.objects.count() == 3
+
+
+def test_tree_editor_adds_a_child_under_a_parent(db, client):
+    owner = UserFactory(roles=[Role.EDUCATOR])
+    fw = small_framework(user=owner)
+    parent = Competency.objects.filter(framework=fw, depth=1).first()
+    client.force_login(owner)
+    response = client.post(
+        reverse("competencies_tree", args=[fw.pk]),
+        {"action": "add", "idnumber": "C9.1", "short_name": "Child", "parent": parent.pk},
+    )
+    assert response.status_code == 302
+    child = Competency.objects.get(framework=fw, idnumber="C9.1")
+    assert (child.parent_id, child.depth) == (parent.pk, parent.depth + 1)
+
+
+def test_a_framework_posts_require_cannot_be_deleted_and_the_admin_is_told_why(db, client):
+    framework = publish(small_framework())
+    post = PostFactory()
+    competency = Competency.objects.get(framework=framework, idnumber="C1")
+    PostRequirement.objects.create(post=post, competency=competency, months_allowed=6)
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    url = reverse("wagtailsnippets_competencies_framework:delete", args=[framework.pk])
+    response = client.post(url, follow=True)
+    assert "cannot be deleted: 1 post requires its competencies" in response.content.decode()
+    assert Framework.objects.filter(pk=framework.pk).exists()
