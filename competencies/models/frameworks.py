@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -51,36 +51,60 @@ class Framework(
         RETIRED = "retired", pgettext_lazy("framework status", "Retired")
 
     identifier = models.UUIDField(
-        default=uuid.uuid4, unique=True, editable=False, help_text=_("CASE CFDocument identifier.")
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("CASE CFDocument identifier."),
+        verbose_name=gettext_lazy("identifier"),
     )
     family = models.UUIDField(
-        default=uuid.uuid4, editable=False, db_index=True, help_text=_("Shared by every version.")
+        default=uuid.uuid4,
+        editable=False,
+        db_index=True,
+        help_text=_("Shared by every version."),
+        verbose_name=gettext_lazy("family"),
     )
     idnumber = models.CharField(
         _("ID number"), max_length=100, help_text=_("Short unique code, e.g. RPS-PRESCRIBING.")
     )
-    title = models.CharField(max_length=255)
-    publisher = models.CharField(max_length=255, blank=True)
-    version = models.CharField(max_length=50, default="1.0")
-    licence = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, verbose_name=gettext_lazy("title"))
+    publisher = models.CharField(max_length=255, blank=True, verbose_name=gettext_lazy("publisher"))
+    version = models.CharField(max_length=50, default="1.0", verbose_name=gettext_lazy("version"))
+    licence = models.CharField(max_length=255, blank=True, verbose_name=gettext_lazy("licence"))
     source_url = models.URLField(_("source URL"), blank=True)
-    description = models.TextField(blank=True, help_text=_("HTML is cleaned before it is shown."))
+    description = models.TextField(
+        blank=True,
+        help_text=_("HTML is cleaned before it is shown."),
+        verbose_name=gettext_lazy("description"),
+    )
     taxonomy = models.JSONField(
         default=list,
         blank=True,
         help_text=_('A label per depth, e.g. ["domain", "competency", "indicator"].'),
+        verbose_name=gettext_lazy("taxonomy"),
     )
     validity_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         help_text=_("Attainments expire after this many months; empty: never."),
+        verbose_name=gettext_lazy("validity months"),
     )
-    retired = models.BooleanField(default=False)
+    retired = models.BooleanField(default=False, verbose_name=gettext_lazy("retired"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("owner"),
     )
     previous_version = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_versions"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_versions",
+        verbose_name=gettext_lazy("previous version"),
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="framework")
     workflow_states = GenericRelation(
@@ -101,6 +125,8 @@ class Framework(
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("framework")
+        verbose_name_plural = gettext_lazy("frameworks")
         ordering = ["title", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["idnumber", "version"], name="framework_version_once")
@@ -150,13 +176,19 @@ class Framework(
 class ScaleValue(Orderable):
     """An ordered proficiency scale value; at least one counts as proficient."""
 
-    framework = ParentalKey(Framework, on_delete=models.CASCADE, related_name="scale_values")
-    name = models.CharField(max_length=100)
-    proficient = models.BooleanField(default=False)
+    framework = ParentalKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="scale_values",
+        verbose_name=gettext_lazy("framework"),
+    )
+    name = models.CharField(max_length=100, verbose_name=gettext_lazy("name"))
+    proficient = models.BooleanField(default=False, verbose_name=gettext_lazy("proficient"))
     is_default = models.BooleanField(_("default"), default=False)
 
     class Meta(Orderable.Meta):
         verbose_name = _("scale value")
+        verbose_name_plural = _("scale values")
 
     def __str__(self) -> str:
         return self.name
@@ -176,29 +208,55 @@ class Competency(models.Model):
         RECOMMEND = 2, _("Recommend for review")
         COMPLETE = 3, _("Mark as complete")
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="competencies",
+        verbose_name=gettext_lazy("framework"),
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=gettext_lazy("parent"),
     )
-    identifier = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
+    identifier = models.UUIDField(
+        default=uuid.uuid4, db_index=True, editable=False, verbose_name=gettext_lazy("identifier")
+    )
     idnumber = models.CharField(_("ID number"), max_length=100)
-    code = models.CharField(max_length=50, blank=True, help_text=_("Human coding, e.g. 1.2 or C3."))
-    short_name = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
-    sort_order = models.PositiveIntegerField(default=0)
-    depth = models.PositiveSmallIntegerField(default=1)
-    rule_type = models.CharField(max_length=10, choices=RuleType.choices, blank=True)
-    rule_outcome = models.PositiveSmallIntegerField(
-        choices=RuleOutcome.choices, default=RuleOutcome.NONE
+    code = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text=_("Human coding, e.g. 1.2 or C3."),
+        verbose_name=gettext_lazy("code"),
     )
-    rule_config = models.JSONField(null=True, blank=True)
+    short_name = models.CharField(max_length=255, verbose_name=gettext_lazy("short name"))
+    description = models.TextField(blank=True, verbose_name=gettext_lazy("description"))
+    sort_order = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("sort order"))
+    depth = models.PositiveSmallIntegerField(default=1, verbose_name=gettext_lazy("depth"))
+    rule_type = models.CharField(
+        max_length=10, choices=RuleType.choices, blank=True, verbose_name=gettext_lazy("rule type")
+    )
+    rule_outcome = models.PositiveSmallIntegerField(
+        choices=RuleOutcome.choices,
+        default=RuleOutcome.NONE,
+        verbose_name=gettext_lazy("rule outcome"),
+    )
+    rule_config = models.JSONField(null=True, blank=True, verbose_name=gettext_lazy("rule config"))
     cross_references = models.ManyToManyField(
-        "self", blank=True, symmetrical=True, help_text=_("Related competencies, in any framework.")
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text=_("Related competencies, in any framework."),
+        verbose_name=gettext_lazy("cross references"),
     )
 
     objects = CompetencyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("competency")
         ordering = ["framework", "depth", "sort_order"]
         verbose_name_plural = _("competencies")
         constraints = [

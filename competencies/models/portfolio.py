@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import LazyObject
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .frameworks import Competency, ScaleValue
@@ -44,19 +44,38 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 class Evidence(models.Model):
     """A file or a link that shows what someone can do."""
 
-    owner = models.ForeignKey("ksf.StaffMember", on_delete=models.CASCADE, related_name="evidence")
-    title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=evidence_path, storage=get_private_storage, blank=True)
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
+    owner = models.ForeignKey(
+        "ksf.StaffMember",
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=gettext_lazy("owner"),
+    )
+    title = models.CharField(max_length=200, verbose_name=gettext_lazy("title"))
+    file = models.FileField(
+        upload_to=evidence_path,
+        storage=get_private_storage,
+        blank=True,
+        verbose_name=gettext_lazy("file"),
+    )
+    original_name = models.CharField(
+        max_length=255, blank=True, verbose_name=gettext_lazy("original name")
+    )
+    content_type = models.CharField(
+        max_length=100, blank=True, verbose_name=gettext_lazy("content type")
+    )
+    size = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("size"))
     url = models.URLField(_("link"), blank=True, max_length=500)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("evidence")
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = _("evidence")
         constraints = [
@@ -83,26 +102,44 @@ class CPDEntry(models.Model):
         SELF_DIRECTED = "self_directed", _("Self-directed learning")
         OTHER = "other", pgettext_lazy("CPD activity type", "Other")
 
-    staff = models.ForeignKey("ksf.StaffMember", on_delete=models.CASCADE, related_name="cpd")
-    date = models.DateField(help_text=_("When the activity took place (or finished)."))
-    title = models.CharField(max_length=200)
-    activity_type = models.CharField(max_length=20, choices=ActivityType.choices)
+    staff = models.ForeignKey(
+        "ksf.StaffMember",
+        on_delete=models.CASCADE,
+        related_name="cpd",
+        verbose_name=gettext_lazy("staff"),
+    )
+    date = models.DateField(
+        help_text=_("When the activity took place (or finished)."),
+        verbose_name=gettext_lazy("date"),
+    )
+    title = models.CharField(max_length=200, verbose_name=gettext_lazy("title"))
+    activity_type = models.CharField(
+        max_length=20, choices=ActivityType.choices, verbose_name=gettext_lazy("activity type")
+    )
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         help_text=_("In hours, e.g. 1.5."),
+        verbose_name=gettext_lazy("hours"),
     )
     description = models.TextField(_("what you did"))
     learning = models.TextField(_("what you learnt"), blank=True)
     practice_change = models.TextField(_("how it changed your practice"), blank=True)
     service_user_benefit = models.TextField(_("the benefit to service users"), blank=True)
-    competencies = models.ManyToManyField(Competency, blank=True, related_name="cpd_entries")
+    competencies = models.ManyToManyField(
+        Competency,
+        blank=True,
+        related_name="cpd_entries",
+        verbose_name=gettext_lazy("competencies"),
+    )
     dimensions = models.ManyToManyField(
         "ksf.KSFDimension", blank=True, related_name="cpd_entries", verbose_name=_("KSF dimensions")
     )
-    evidence = models.ManyToManyField(Evidence, blank=True, related_name="cpd_entries")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    evidence = models.ManyToManyField(
+        Evidence, blank=True, related_name="cpd_entries", verbose_name=gettext_lazy("evidence")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -143,13 +180,26 @@ class Attainment(models.Model):
     OPEN = (Status.SELF_ASSESSED, Status.REQUESTED)
 
     staff = models.ForeignKey(
-        "ksf.StaffMember", on_delete=models.CASCADE, related_name="attainments"
+        "ksf.StaffMember",
+        on_delete=models.CASCADE,
+        related_name="attainments",
+        verbose_name=gettext_lazy("staff"),
     )
-    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="attainments")
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.PROTECT,
+        related_name="attainments",
+        verbose_name=gettext_lazy("competency"),
+    )
     value = models.ForeignKey(
         ScaleValue, on_delete=models.PROTECT, related_name="+", verbose_name=_("level")
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SELF_ASSESSED)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.SELF_ASSESSED,
+        verbose_name=gettext_lazy("status"),
+    )
     self_comment = models.TextField(_("why you believe you are at this level"), blank=True)
     assessor = models.ForeignKey(
         "ksf.StaffMember",
@@ -157,16 +207,25 @@ class Attainment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assessments",
+        verbose_name=gettext_lazy("assessor"),
     )
-    evidence = models.ManyToManyField(Evidence, blank=True, related_name="attainments")
-    requested_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_comment = models.TextField(blank=True)
-    verified_on = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    evidence = models.ManyToManyField(
+        Evidence, blank=True, related_name="attainments", verbose_name=gettext_lazy("evidence")
+    )
+    requested_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=gettext_lazy("requested at")
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=gettext_lazy("decided at")
+    )
+    decision_comment = models.TextField(blank=True, verbose_name=gettext_lazy("decision comment"))
+    verified_on = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("verified on"))
+    expires_on = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("expires on"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("attainment")
+        verbose_name_plural = gettext_lazy("attainments")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["staff", "competency", "status"]),

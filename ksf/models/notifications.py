@@ -7,21 +7,29 @@ from django.utils.translation import gettext_lazy as _
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text=_("Where to act on it."))
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
+    url = models.CharField(
+        max_length=500, blank=True, help_text=_("Where to act on it."), verbose_name=_("url")
+    )
     key = models.CharField(
         max_length=120,
         blank=True,
         help_text=_("Set for reminders so the same one is never sent twice."),
+        verbose_name=_("key"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    emailed = models.BooleanField(default=False, verbose_name=_("emailed"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [

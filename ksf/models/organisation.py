@@ -8,12 +8,16 @@ from .choices import Profession
 
 
 class Organisation(index.Indexed, models.Model):
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20, unique=True, help_text=_("e.g. the ODS code"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    code = models.CharField(
+        max_length=20, unique=True, help_text=_("e.g. the ODS code"), verbose_name=_("code")
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -23,15 +27,18 @@ class Organisation(index.Indexed, models.Model):
 class CareSite(index.Indexed, models.Model):
     """A hospital, clinic or community base where teams work."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("organisation")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("care site")
+        verbose_name_plural = _("care sites")
 
     def __str__(self) -> str:
         return self.name
@@ -41,11 +48,16 @@ class Service(index.Indexed, models.Model):
     """A professional service line such as MSK physiotherapy or paediatric OT."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="services"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("organisation"),
     )
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20, unique=True)
-    profession = models.CharField(max_length=40, choices=Profession.choices)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
+    profession = models.CharField(
+        max_length=40, choices=Profession.choices, verbose_name=_("profession")
+    )
     lead = models.ForeignKey(
         "ksf.StaffMember",
         on_delete=models.SET_NULL,
@@ -53,11 +65,14 @@ class Service(index.Indexed, models.Model):
         blank=True,
         related_name="services_led",
         help_text=_("Service lead: sees workforce figures across this service's teams."),
+        verbose_name=_("lead"),
     )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -65,10 +80,14 @@ class Service(index.Indexed, models.Model):
 
 
 class Team(index.Indexed, models.Model):
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
-    site = models.ForeignKey(CareSite, on_delete=models.PROTECT, related_name="teams")
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20, unique=True)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="teams", verbose_name=_("service")
+    )
+    site = models.ForeignKey(
+        CareSite, on_delete=models.PROTECT, related_name="teams", verbose_name=_("site")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
     lead = models.ForeignKey(
         "ksf.StaffMember",
         on_delete=models.SET_NULL,
@@ -76,6 +95,7 @@ class Team(index.Indexed, models.Model):
         blank=True,
         related_name="teams_led",
         help_text=_("Team lead: can see and act for everyone currently assigned to this team."),
+        verbose_name=_("lead"),
     )
 
     search_fields = [
@@ -85,6 +105,8 @@ class Team(index.Indexed, models.Model):
     ]
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["name"]
         permissions = [("view_workforce_team", _("Can view a team's people and skill figures"))]
 

@@ -10,8 +10,15 @@ from .people import Post
 
 
 class OutlineEntry(models.Model):
-    post = ParentalKey(Post, on_delete=models.CASCADE, related_name="outline")
-    dimension = models.ForeignKey(KSFDimension, on_delete=models.PROTECT, related_name="+")
+    post = ParentalKey(
+        Post, on_delete=models.CASCADE, related_name="outline", verbose_name=gettext_lazy("post")
+    )
+    dimension = models.ForeignKey(
+        KSFDimension,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("dimension"),
+    )
     foundation_level = models.PositiveSmallIntegerField(
         gettext_lazy("foundation gateway level"),
         choices=LEVEL_CHOICES,
@@ -31,12 +38,16 @@ class OutlineEntry(models.Model):
         help_text=gettext_lazy(
             "Indicators that apply to this post; leave empty for all at the level."
         ),
+        verbose_name=gettext_lazy("indicators"),
     )
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, verbose_name=gettext_lazy("sort order")
+    )
 
     class Meta:
         ordering = ["dimension__sort_order"]
         verbose_name = gettext_lazy("outline dimension")
+        verbose_name_plural = gettext_lazy("outline dimensions")
         constraints = [
             models.UniqueConstraint(fields=["post", "dimension"], name="outline_dimension_once"),
             models.CheckConstraint(

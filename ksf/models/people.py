@@ -27,14 +27,20 @@ class StaffMember(index.Indexed, models.Model):
         help_text=gettext_lazy(
             "The login this person uses; leave empty for people who do not sign in."
         ),
+        verbose_name=gettext_lazy("user"),
     )
     staff_number = models.CharField(
-        max_length=20, unique=True, help_text=gettext_lazy("The ESR / HR staff number.")
+        max_length=20,
+        unique=True,
+        help_text=gettext_lazy("The ESR / HR staff number."),
+        verbose_name=gettext_lazy("staff number"),
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    email = models.EmailField(blank=True)
-    profession = models.CharField(max_length=40, choices=Profession.choices)
+    first_name = models.CharField(max_length=100, verbose_name=gettext_lazy("first name"))
+    last_name = models.CharField(max_length=100, verbose_name=gettext_lazy("last name"))
+    email = models.EmailField(blank=True, verbose_name=gettext_lazy("email"))
+    profession = models.CharField(
+        max_length=40, choices=Profession.choices, verbose_name=gettext_lazy("profession")
+    )
     band = models.CharField(gettext_lazy("pay band"), max_length=3, choices=Band.choices)
     hcpc_number = models.CharField(
         gettext_lazy("HCPC registration number"),
@@ -57,6 +63,7 @@ class StaffMember(index.Indexed, models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = gettext_lazy("staff member")
+        verbose_name_plural = gettext_lazy("staff members")
         permissions = [
             ("view_portfolio_staffmember", gettext_lazy("Can view a person's development record")),
             ("manage_portfolio_staffmember", gettext_lazy("Can act as line manager for a person")),
@@ -79,12 +86,21 @@ class StaffMember(index.Indexed, models.Model):
 class Post(index.Indexed, ClusterableModel):
     """A job (e.g. Band 7 MSK First Contact Practitioner) with its KSF outline."""
 
-    title = models.CharField(max_length=200)
-    profession = models.CharField(max_length=40, choices=Profession.choices)
-    band = models.CharField(max_length=3, choices=Band.choices)
-    service = models.ForeignKey("ksf.Service", on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=200, verbose_name=gettext_lazy("title"))
+    profession = models.CharField(
+        max_length=40, choices=Profession.choices, verbose_name=gettext_lazy("profession")
+    )
+    band = models.CharField(max_length=3, choices=Band.choices, verbose_name=gettext_lazy("band"))
+    service = models.ForeignKey(
+        "ksf.Service",
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=gettext_lazy("service"),
+    )
     summary = models.TextField(
-        blank=True, help_text=gettext_lazy("What the post is for, in a sentence or two.")
+        blank=True,
+        help_text=gettext_lazy("What the post is for, in a sentence or two."),
+        verbose_name=gettext_lazy("summary"),
     )
 
     search_fields = [
@@ -95,6 +111,8 @@ class Post(index.Indexed, ClusterableModel):
     ]
 
     class Meta:
+        verbose_name = gettext_lazy("post")
+        verbose_name_plural = gettext_lazy("posts")
         ordering = ["service__name", "title"]
         constraints = [
             models.UniqueConstraint(
@@ -140,9 +158,24 @@ class CurrentAssignmentQuerySet(models.QuerySet):
 class PostAssignment(models.Model):
     """A person holding a post in a team for a period, with their line manager."""
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="assignments")
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="assignments")
-    team = models.ForeignKey("ksf.Team", on_delete=models.PROTECT, related_name="assignments")
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=gettext_lazy("staff"),
+    )
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=gettext_lazy("post"),
+    )
+    team = models.ForeignKey(
+        "ksf.Team",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=gettext_lazy("team"),
+    )
     wte = models.DecimalField(
         gettext_lazy("WTE"),
         max_digits=3,
@@ -150,9 +183,12 @@ class PostAssignment(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
         help_text=gettext_lazy("Whole-time equivalent, 0.01 to 1.00."),
     )
-    start_date = models.DateField()
+    start_date = models.DateField(verbose_name=gettext_lazy("start date"))
     end_date = models.DateField(
-        null=True, blank=True, help_text=gettext_lazy("Leave empty while in post.")
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Leave empty while in post."),
+        verbose_name=gettext_lazy("end date"),
     )
     line_manager = models.ForeignKey(
         StaffMember,
@@ -160,6 +196,7 @@ class PostAssignment(models.Model):
         null=True,
         blank=True,
         related_name="managed_assignments",
+        verbose_name=gettext_lazy("line manager"),
     )
 
     objects = CurrentAssignmentQuerySet.as_manager()
@@ -167,6 +204,7 @@ class PostAssignment(models.Model):
     class Meta:
         ordering = ["staff__last_name", "start_date"]
         verbose_name = gettext_lazy("post assignment")
+        verbose_name_plural = gettext_lazy("post assignments")
         constraints = [
             models.CheckConstraint(
                 condition=Q(wte__gte=Decimal("0.01")) & Q(wte__lte=Decimal("1.00")),

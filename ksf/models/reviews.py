@@ -34,17 +34,30 @@ class DevelopmentReview(models.Model):
         PASS = "pass", gettext_lazy("Passed")
         DEFER = "defer", gettext_lazy("Deferred")
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="reviews_held")
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=gettext_lazy("staff"),
+    )
+    reviewer = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        related_name="reviews_held",
+        verbose_name=gettext_lazy("reviewer"),
+    )
     post = models.ForeignKey(
         Post,
         on_delete=models.PROTECT,
         related_name="+",
         help_text=gettext_lazy("The post reviewed against."),
+        verbose_name=gettext_lazy("post"),
     )
     period_start = models.DateField(gettext_lazy("review period from"))
     period_end = models.DateField(gettext_lazy("review period to"))
-    meeting_date = models.DateField(null=True, blank=True)
+    meeting_date = models.DateField(
+        null=True, blank=True, verbose_name=gettext_lazy("meeting date")
+    )
     self_summary = models.TextField(
         gettext_lazy("your summary of the year"),
         blank=True,
@@ -52,8 +65,15 @@ class DevelopmentReview(models.Model):
     )
     reviewer_summary = models.TextField(gettext_lazy("reviewer's summary"), blank=True)
 
-    gateway = models.CharField(max_length=12, choices=Gateway.choices, blank=True)
-    gateway_outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    gateway = models.CharField(
+        max_length=12, choices=Gateway.choices, blank=True, verbose_name=gettext_lazy("gateway")
+    )
+    gateway_outcome = models.CharField(
+        max_length=8,
+        choices=Outcome.choices,
+        blank=True,
+        verbose_name=gettext_lazy("gateway outcome"),
+    )
     gateway_reasons = models.TextField(gettext_lazy("reasons"), blank=True)
     gateway_unmet = models.TextField(
         gettext_lazy("outline elements not yet met"),
@@ -65,15 +85,22 @@ class DevelopmentReview(models.Model):
         gettext_lazy("date to review again"), null=True, blank=True
     )
 
-    staff_signed_at = models.DateTimeField(null=True, blank=True)
-    reviewer_signed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    staff_signed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=gettext_lazy("staff signed at")
+    )
+    reviewer_signed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=gettext_lazy("reviewer signed at")
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=gettext_lazy("version")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
         ordering = ["-period_end", "-pk"]
         verbose_name = gettext_lazy("development review")
+        verbose_name_plural = gettext_lazy("development reviews")
         indexes = [models.Index(fields=["staff", "reviewer_signed_at"])]
         constraints = [
             models.CheckConstraint(
@@ -126,10 +153,20 @@ class ReviewDimension(models.Model):
     """One outline dimension in a review: the level needed, self and reviewer views."""
 
     review = models.ForeignKey(
-        DevelopmentReview, on_delete=models.CASCADE, related_name="dimensions"
+        DevelopmentReview,
+        on_delete=models.CASCADE,
+        related_name="dimensions",
+        verbose_name=gettext_lazy("review"),
     )
-    dimension = models.ForeignKey(KSFDimension, on_delete=models.PROTECT, related_name="+")
-    required_level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    dimension = models.ForeignKey(
+        KSFDimension,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("dimension"),
+    )
+    required_level = models.PositiveSmallIntegerField(
+        choices=LEVEL_CHOICES, verbose_name=gettext_lazy("required level")
+    )
     self_level = models.PositiveSmallIntegerField(gettext_lazy("your assessment"), **LEVEL_FIELD)
     self_evidence = models.TextField(
         gettext_lazy("your evidence"),
@@ -142,6 +179,8 @@ class ReviewDimension(models.Model):
     reviewer_comment = models.TextField(gettext_lazy("reviewer's comment"), blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("review dimension")
+        verbose_name_plural = gettext_lazy("review dimensions")
         ordering = ["dimension__sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["review", "dimension"], name="review_dimension_once")
@@ -168,26 +207,44 @@ class PDPObjective(models.Model):
         CARRIED_FORWARD = "carried_forward", gettext_lazy("Carried forward")
 
     review = models.ForeignKey(
-        DevelopmentReview, on_delete=models.CASCADE, related_name="objectives"
+        DevelopmentReview,
+        on_delete=models.CASCADE,
+        related_name="objectives",
+        verbose_name=gettext_lazy("review"),
     )
-    objective = models.CharField(max_length=300)
+    objective = models.CharField(max_length=300, verbose_name=gettext_lazy("objective"))
     gap = models.CharField(
         gettext_lazy("the gap it closes"),
         max_length=300,
         help_text=gettext_lazy("e.g. a KSF dimension or competency."),
     )
     dimension = models.ForeignKey(
-        KSFDimension, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        KSFDimension,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("dimension"),
     )
-    actions = models.TextField(help_text=gettext_lazy("What you will do."))
+    actions = models.TextField(
+        help_text=gettext_lazy("What you will do."), verbose_name=gettext_lazy("actions")
+    )
     support = models.TextField(gettext_lazy("support needed"), blank=True)
-    target_date = models.DateField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    target_date = models.DateField(verbose_name=gettext_lazy("target date"))
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        verbose_name=gettext_lazy("status"),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, verbose_name=gettext_lazy("sort order")
+    )
 
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = gettext_lazy("PDP objective")
+        verbose_name_plural = gettext_lazy("PDP objectives")
 
     def __str__(self) -> str:
         return self.objective
@@ -196,12 +253,23 @@ class PDPObjective(models.Model):
 class ReviewAddendum(models.Model):
     """A note added after signing; the signed review itself never changes."""
 
-    review = models.ForeignKey(DevelopmentReview, on_delete=models.CASCADE, related_name="addenda")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    review = models.ForeignKey(
+        DevelopmentReview,
+        on_delete=models.CASCADE,
+        related_name="addenda",
+        verbose_name=gettext_lazy("review"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("author"),
+    )
+    text = models.TextField(verbose_name=gettext_lazy("text"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("review addendum")
         ordering = ["created_at", "pk"]
         verbose_name_plural = gettext_lazy("review addenda")
 
