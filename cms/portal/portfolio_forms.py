@@ -157,7 +157,6 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
     new_link = forms.CharField(
         label=_("Or add a link"),
         required=False,
-        max_length=500,
         help_text=_("Optional: a web address starting with https://, e.g. an online certificate."),
     )
     new_evidence_title = forms.CharField(
@@ -282,7 +281,6 @@ class EvidenceForm(NHSFormMixin, forms.Form):
     url = forms.CharField(
         label=_("Or a link"),
         required=False,
-        max_length=500,
         help_text=_("A web address starting with https://, e.g. an online certificate."),
     )
 
