@@ -115,6 +115,7 @@ LANGUAGE_CODE = "en-gb"
 # Every user-facing string goes through gettext; a Welsh catalogue (cy) added under an app's
 # locale/ folder is picked up from the browser's language without a code change.
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
