@@ -99,12 +99,12 @@ def team_members(team: Team) -> QuerySet[PostAssignment]:
 
 
 def team_summary(team: Team) -> dict:
-    agg = (
-        PostAssignment.objects.current()
-        .filter(team=team)
-        .aggregate(people=Count("staff", distinct=True), wte=Sum("wte"))
-    )
-    return {"people": agg["people"] or 0, "wte": agg["wte"] or 0}
+    """Headcount and WTE in post today, counted as the team lists count them."""
+    counted = with_headcount(Team.objects.filter(pk=team.pk)).first()
+    return {
+        "people": getattr(counted, "people", 0) or 0,
+        "wte": getattr(counted, "wte", 0) or 0,
+    }
 
 
 def post_outline(post: Post) -> list[OutlineEntry]:
