@@ -9,6 +9,7 @@ on 'My development'; tests pin it.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
@@ -26,13 +27,29 @@ def _fact(name: str) -> property:
 
 @dataclass(frozen=True)
 class RequirementStatus:
-    """A facts row with the words shown for it: what templates and workbooks read."""
+    """A facts row with the words shown for it: what templates and workbooks read.
+
+    The words are worked out when first read (in the language active then), so counting
+    red, amber and green for a whole board costs no translation at all.
+    """
 
     facts: RequirementFacts
-    state: str
-    next_step: str
-    required: str
-    held: str
+
+    @cached_property
+    def state(self) -> str:
+        return state_text(self.facts)
+
+    @cached_property
+    def next_step(self) -> str:
+        return next_step_text(self.facts)
+
+    @cached_property
+    def required(self) -> str:
+        return required_text(self.facts)
+
+    @cached_property
+    def held(self) -> str:
+        return held_text(self.facts)
 
     state_code = _fact("state")
     kind = _fact("kind")
@@ -59,13 +76,7 @@ class RequirementStatus:
 
 
 def present(facts: RequirementFacts) -> RequirementStatus:
-    return RequirementStatus(
-        facts=facts,
-        state=state_text(facts),
-        next_step=next_step_text(facts),
-        required=required_text(facts),
-        held=held_text(facts),
-    )
+    return RequirementStatus(facts=facts)
 
 
 def long_date(value: datetime.date | None) -> str:
