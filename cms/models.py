@@ -18,6 +18,7 @@ from wagtailnhsukfrontend.blocks import (
     WarningCalloutBlock,
 )
 
+from cms import url_converters  # noqa: F401  (registers the 'code' converter)
 from cms.portal.dashboard import dashboard_for
 
 
@@ -78,7 +79,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
         from competencies.frameworks.selectors import published_frameworks
         from competencies.models import Competency
 
-        query = request.GET.get("q", "").strip()
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
         matches = []
         if query:
             matches = list(
@@ -99,7 +100,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
             },
         )
 
-    @path("<str:idnumber>/")
+    @path("<code:idnumber>/")
     def framework(self, request, idnumber):
         from competencies.frameworks.selectors import tree
 
@@ -116,7 +117,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
             {"page": self, "framework": framework, "nodes": tree(framework), "guide": guide},
         )
 
-    @path("<str:idnumber>/<str:code>/")
+    @path("<code:idnumber>/<code:code>/")
     def competency(self, request, idnumber, code):
         from competencies.models import Competency
         from competencies.requirements.selectors import posts_requiring
@@ -180,4 +181,7 @@ class FrameworkGuidePage(Page):
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect
 
-        return redirect(self.get_parent().url + f"{self.framework_idnumber}/")
+        index = self.get_parent().specific
+        return redirect(
+            index.url + index.reverse_subpage("framework", args=[self.framework_idnumber])
+        )
