@@ -86,9 +86,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# SQLite under concurrent use (several web workers and a task worker share one file): WAL lets
+# readers and a writer work at once; IMMEDIATE takes the write lock when a transaction starts,
+# so a transaction that reads and then writes waits its turn (up to the timeout) instead of
+# failing at once with "database is locked" when another writer holds the lock.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several writers (web + task worker) share the file; wait rather than fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 # wagtail-nhsuk-frontend's settings models rely on the implicit AutoField.
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
