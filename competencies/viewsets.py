@@ -16,9 +16,12 @@ from competencies.models import Framework, PostRequirement
 
 class FrameworkIndexView(IndexView):
     def get_base_queryset(self):
-        return framework_policy.instances_user_has_any_permission_for(
+        # guardian's queryset filters through a Cast the search backend cannot read; the
+        # frameworks a user may see are few, so hand the search a plain id filter.
+        visible = framework_policy.instances_user_has_any_permission_for(
             self.request.user, ["change", "view"]
         )
+        return Framework.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
 
 
 class FrameworkEditView(EditView):

@@ -120,6 +120,7 @@ class Framework(
         index.AutocompleteField("title"),
         index.SearchField("idnumber"),
         index.SearchField("publisher"),
+        index.FilterField("id"),  # lists narrowed to the frameworks a user may see
     ]
 
     objects = FrameworkQuerySet.as_manager()

@@ -13,7 +13,11 @@ class Organisation(index.Indexed, models.Model):
         max_length=20, unique=True, help_text=_("e.g. the ODS code"), verbose_name=_("code")
     )
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("code"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         verbose_name = _("organisation")
@@ -33,7 +37,11 @@ class CareSite(index.Indexed, models.Model):
     name = models.CharField(max_length=200, verbose_name=_("name"))
     code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("code"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -68,7 +76,11 @@ class Service(index.Indexed, models.Model):
         verbose_name=_("lead"),
     )
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("code"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         verbose_name = _("service")

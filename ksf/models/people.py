@@ -54,6 +54,7 @@ class StaffMember(index.Indexed, models.Model):
         index.SearchField("first_name"),
         index.SearchField("last_name"),
         index.SearchField("staff_number"),
+        index.SearchField("email"),
         index.AutocompleteField("last_name"),
         index.AutocompleteField("first_name"),
         index.FilterField("profession"),
