@@ -142,6 +142,11 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# Upload limits for every import (CSV/XLSX), checked before a file is parsed.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_CELL_CHARS = 10_000
+IMPORT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # what a workbook expands to when opened
+IMPORT_MAX_REPORTED = 200  # problems listed on the page; the rest are counted
 
 # Evidence files are kept out of MEDIA_ROOT and served only through a permission check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
