@@ -38,7 +38,7 @@ def _chart(
     days = entries.order_by().values_list("date", flat=True)
     if not days.exists():
         return None, "quarter"
-    start = filters.start or min(days)
+    start = max(filters.start or min(days), min(days))  # a chart only where entries are
     end = filters.end or max(max(days), dates.today())
     end = min(end, dates.today())
     period = "month" if (end - start).days <= 366 else "quarter"

@@ -163,7 +163,8 @@ def signoff_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, text % {"name": name})
                 return redirect("development:signoff_list")
     elif request.method == "POST":
-        form.add_error(None, gettext("This request has already been decided."))
+        messages.error(request, gettext("This request has already been decided."))
+        return redirect(request.path)
     history = portfolio_selectors.history_for(attainment.staff, attainment.competency).exclude(
         pk=attainment.pk
     )

@@ -6,6 +6,7 @@ AND its first bytes, so a program renamed ``.pdf`` is refused.
 """
 
 import datetime
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -15,11 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from competencies.models.portfolio import CPD_MAX_HOURS, CPD_MIN_HOURS
 from ksf import dates
+
+CPD_EARLIEST_DATE = datetime.date(1970, 1, 1)  # earlier dates are typing mistakes
 
 MIN_HOURS = CPD_MIN_HOURS  # a quarter of an hour: a short reading
 MAX_HOURS = CPD_MAX_HOURS  # a long course
@@ -30,6 +34,12 @@ def check_date(value: datetime.date | None, today: datetime.date | None = None) 
     if value is None:
         raise ValidationError(
             gettext("Enter the date of the activity, e.g. 14 3 2025."), code="required"
+        )
+    if value < CPD_EARLIEST_DATE:
+        raise ValidationError(
+            gettext("Enter a date from %(earliest)s onwards.")
+            % {"earliest": date_format(CPD_EARLIEST_DATE, "j F Y")},
+            code="early",
         )
     if value > (today or dates.today()):
         raise ValidationError(
@@ -60,6 +70,9 @@ class FileKind:
     label: str | Promise  # words shown in messages, e.g. "JPEG image"
     content_type: str
     signatures: tuple[bytes, ...] = ()  # empty: plain text, checked by decoding
+    # For zip-based formats: a part every real file of the kind holds, so any zip renamed
+    # .docx is not taken for a Word document.
+    zip_member: str = ""
 
 
 KINDS: dict[str, FileKind] = {
@@ -68,17 +81,25 @@ KINDS: dict[str, FileKind] = {
         "Word",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         (ZIP,),
+        "word/document.xml",
     ),
     ".xlsx": FileKind(
-        "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)
+        "Excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (ZIP,),
+        "xl/workbook.xml",
     ),
     ".pptx": FileKind(
         "PowerPoint",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         (ZIP,),
+        "ppt/presentation.xml",
     ),
     ".odt": FileKind(
-        gettext_lazy("OpenDocument text"), "application/vnd.oasis.opendocument.text", (ZIP,)
+        gettext_lazy("OpenDocument text"),
+        "application/vnd.oasis.opendocument.text",
+        (ZIP,),
+        "content.xml",
     ),
     ".jpg": FileKind(gettext_lazy("JPEG image"), "image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": FileKind(gettext_lazy("JPEG image"), "image/jpeg", (b"\xff\xd8\xff",)),
@@ -95,6 +116,27 @@ ALLOWED_TYPES_TEXT = gettext_lazy(
 
 # Browsers may show these in a tab; everything else is offered as a download.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def _has_member(upload: UploadedFile, member: str) -> bool:
+    """True if the zip-based file holds ``member`` (always True for other kinds)."""
+    if not member:
+        return True
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _size_over(size: int) -> str:
+    """A size over the limit, never shown rounded down to the limit itself ("is 10 MB")."""
+    if megabytes(size) != megabytes(settings.EVIDENCE_MAX_BYTES):
+        return megabytes(size)
+    return gettext("%(size)s bytes") % {"size": f"{size:,}"}
 
 
 def megabytes(size: int) -> str:
@@ -142,12 +184,12 @@ def check_upload(upload: UploadedFile) -> FileKind:
                 "'%(name)s' is %(size)s: the limit is %(limit)s a file. Make it smaller "
                 "(for example save a PDF at a lower quality) or add a link instead."
             )
-            % {"name": name, "size": megabytes(upload.size), "limit": max_size_text()},
+            % {"name": name, "size": _size_over(upload.size), "limit": max_size_text()},
             code="size",
         )
     if kind.signatures:
         head = _head(upload)
-        if not head.startswith(kind.signatures):
+        if not head.startswith(kind.signatures) or not _has_member(upload, kind.zip_member):
             raise ValidationError(
                 gettext(
                     "'%(name)s' is not a real %(kind)s file (its contents do not match its "

@@ -23,9 +23,12 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"
 
 
 def docx_bytes() -> bytes:
+    """A zip holding the part each office format is recognised by (a real file has one)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
+        for part in ("word/document.xml", "xl/workbook.xml", "ppt/presentation.xml", "content.xml"):
+            z.writestr(part, "<x/>")
     return buffer.getvalue()
 
 
@@ -88,7 +91,8 @@ def test_files_over_the_limit_are_refused_naming_the_limit():
     big = upload("scan.pdf", PDF + b"0" * settings.EVIDENCE_MAX_BYTES)
     with pytest.raises(ValidationError) as refused:
         portfolio_rules.check_upload(big)
-    assert "'scan.pdf' is 10 MB: the limit is 10 MB a file" in refused.value.messages[0]
+    # Just over the limit: the size is not rounded down to the limit itself.
+    assert "'scan.pdf' is 10,485,790 bytes: the limit is 10 MB a file" in refused.value.messages[0]
     exactly = upload("scan.pdf", PDF + b"0" * (settings.EVIDENCE_MAX_BYTES - len(PDF)))
     assert portfolio_rules.check_upload(exactly).label == "PDF"
 
