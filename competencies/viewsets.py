@@ -5,16 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from competencies.admin_forms import FrameworkForm
 from competencies.frameworks.policies import framework_policy
 from competencies.models import Framework, PostRequirement
+from ksf.admin_exports import SafeSpreadsheetExportMixin
+from ksf.viewsets import AdminViewSet
 
 
-class FrameworkIndexView(IndexView):
+class FrameworkIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         # guardian's queryset filters through a Cast the search backend cannot read; the
         # frameworks a user may see are few, so hand the search a plain id filter.
@@ -104,7 +105,7 @@ class FrameworkViewSet(SnippetViewSet):
     )
 
 
-class PostRequirementViewSet(ModelViewSet):
+class PostRequirementViewSet(AdminViewSet):
     model = PostRequirement
     name = "competencies_requirement"
     icon = "tick-inverse"

@@ -11,6 +11,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from ksf.admin_exports import SafeIndexView
 from ksf.admin_forms import PostForm
 from ksf.models import (
     CareSite,
@@ -25,7 +26,13 @@ from ksf.models import (
 )
 
 
-class OrganisationViewSet(ModelViewSet):
+class AdminViewSet(ModelViewSet):
+    """Our admin lists: their spreadsheet exports neutralise formula-like text."""
+
+    index_view_class = SafeIndexView
+
+
+class OrganisationViewSet(AdminViewSet):
     model = Organisation
     name = "ksf_organisation"
     icon = "site"
@@ -36,7 +43,7 @@ class OrganisationViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class CareSiteViewSet(ModelViewSet):
+class CareSiteViewSet(AdminViewSet):
     model = CareSite
     name = "ksf_site"
     icon = "home"
@@ -49,7 +56,7 @@ class CareSiteViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class ServiceViewSet(ModelViewSet):
+class ServiceViewSet(AdminViewSet):
     model = Service
     name = "ksf_service"
     icon = "folder-open-inverse"
@@ -61,7 +68,7 @@ class ServiceViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class TeamViewSet(ModelViewSet):
+class TeamViewSet(AdminViewSet):
     model = Team
     name = "ksf_team"
     icon = "group"
@@ -73,7 +80,7 @@ class TeamViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class StaffMemberViewSet(ModelViewSet):
+class StaffMemberViewSet(AdminViewSet):
     model = StaffMember
     name = "ksf_staff"
     icon = "user"
@@ -102,7 +109,7 @@ class StaffMemberViewSet(ModelViewSet):
     ]
 
 
-class PostViewSet(ModelViewSet):
+class PostViewSet(AdminViewSet):
     model = Post
     name = "ksf_post"
     icon = "clipboard-list"
@@ -142,7 +149,7 @@ class PostViewSet(ModelViewSet):
     )
 
 
-class PostAssignmentViewSet(ModelViewSet):
+class PostAssignmentViewSet(AdminViewSet):
     model = PostAssignment
     name = "ksf_assignment"
     icon = "link"
@@ -155,7 +162,7 @@ class PostAssignmentViewSet(ModelViewSet):
     form_fields = ["staff", "post", "team", "wte", "start_date", "end_date", "line_manager"]
 
 
-class KSFDimensionViewSet(ModelViewSet):
+class KSFDimensionViewSet(AdminViewSet):
     model = KSFDimension
     name = "ksf_dimension"
     icon = "list-ol"
@@ -175,7 +182,7 @@ class KSFDimensionViewSet(ModelViewSet):
     ]
 
 
-class KSFIndicatorViewSet(ModelViewSet):
+class KSFIndicatorViewSet(AdminViewSet):
     model = KSFIndicator
     name = "ksf_indicator"
     icon = "list-ul"
