@@ -1,5 +1,6 @@
 """Settings shared by every profile; profiles override only what differs."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "guardian",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with our page
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -104,6 +107,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -120,6 +124,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after a working day without activity (cms.middleware.SessionIdleMiddleware
 # renews the clock while someone is using the portal).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 60 * 60)))
+
+# Sign-in throttling (django-axes), on the portal and the admin alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one account from one address, signing in as it from
+# there pauses for AXES_COOLOFF_TIME. Attempts are logged (axes' AccessAttempt and
+# AccessFailureLog tables); `manage.py axes_reset_username NAME` lifts a lock early. Behind a
+# proxy, set AXES_IPWARE_PROXY_COUNT so the real client address is used.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

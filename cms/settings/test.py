@@ -15,3 +15,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="ksf-test-media-")
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="ksf-test-private-")
 ALLOWED_HOSTS = ["*"]
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# Sign-in throttling is exercised by its own tests (tests/cms/test_sign_in_throttling.py),
+# which turn it on; elsewhere the test client signs in without a request to throttle.
+AXES_ENABLED = False
+AUTHENTICATION_BACKENDS = [b for b in AUTHENTICATION_BACKENDS if not b.startswith("axes.")]  # noqa: F405
