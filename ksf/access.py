@@ -50,11 +50,9 @@ def own_record_or_404(user: User | AnonymousUser) -> StaffMember:
     return person
 
 
-def team_or_404(user: User | AnonymousUser, pk: int) -> Team:
-    """The team, if ``user`` may see its workforce (team and service leads, administrators)."""
+def team_or_404(user: User | AnonymousUser, pk: int, *, need: str = "view_workforce") -> Team:
+    """The team, if ``user`` may ``need`` ("view_workforce" or "view_development") it."""
     team = Team.objects.select_related("service", "site", "lead").filter(pk=pk).first()
-    if team is None or not team_policy.user_has_permission_for_instance(
-        user, "view_workforce", team
-    ):
+    if team is None or not team_policy.user_has_permission_for_instance(user, need, team):
         raise Http404("No such team")
     return team

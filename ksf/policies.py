@@ -126,32 +126,46 @@ class StaffPolicy(ObjectPermissionPolicy):
 
 
 class TeamPolicy(ObjectPermissionPolicy):
-    """A team's workforce (``view_workforce``): its lead, the lead of its service, admins."""
+    """What may be seen of a team.
 
-    def _leads(self, user: User) -> Q:
+    ``view_workforce`` (headcount, WTE, who is in post, the team's totals of red, amber and
+    green): its lead, the lead of its service, administrators.
+    ``view_development`` (named development records: each member's status, reviews, PDP
+    objectives, the team's plans workbook): its lead and administrators. A service lead
+    answers for capacity across teams, not for individuals' development, so sees figures for
+    the team but no one's record, exactly as the people's own pages answer them 404.
+    """
+
+    ACTIONS = ("view_workforce", "view_development")
+
+    def _leads(self, user: User, action: str) -> Q:
+        if action == "view_development":
+            return Q(lead__user=user)
         return Q(lead__user=user) | Q(service__lead__user=user)
 
     def user_has_permission_for_instance(self, user: AnyUser, action: str, instance: Model) -> bool:
-        if action != "view_workforce":
+        if action not in self.ACTIONS:
             return super().user_has_permission_for_instance(user, action, instance)
         if not _active(user):
             return False
-        if user.has_perm(self._get_permission_name(action)):
-            return True
-        return self.model._default_manager.filter(self._leads(user), pk=instance.pk).exists()
+        if user.has_perm(self._get_permission_name("view_workforce")):
+            return True  # administrators: model-wide
+        return self.model._default_manager.filter(
+            self._leads(user, action), pk=instance.pk
+        ).exists()
 
     def instances_user_has_any_permission_for(
         self, user: AnyUser, actions: Iterable[str]
     ) -> QuerySet:
         actions = list(actions)
-        if actions != ["view_workforce"]:
+        if len(actions) != 1 or actions[0] not in self.ACTIONS:
             return super().instances_user_has_any_permission_for(user, actions)
         teams = self.model._default_manager.all()
         if not _active(user):
             return teams.none()
         if user.has_perm(self._get_permission_name("view_workforce")):
             return teams
-        return teams.filter(self._leads(user))
+        return teams.filter(self._leads(user, actions[0]))
 
 
 staff_policy = StaffPolicy("ksf.StaffMember")

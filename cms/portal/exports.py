@@ -45,7 +45,7 @@ def plan_xlsx(request: HttpRequest, staff_number: str) -> HttpResponse:
 
 @login_required
 def team_plans_xlsx(request: HttpRequest, team_pk: int) -> HttpResponse:
-    team = team_or_404(request.user, team_pk)
+    team = team_or_404(request.user, team_pk, need="view_development")
     plans = build_team_plans(team)
     return _xlsx(team_workbook(plans), plans.filename)
 

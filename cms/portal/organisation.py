@@ -13,6 +13,7 @@ from competencies.requirements.selectors import requirements_for_post
 from ksf import selectors, services
 from ksf.access import can_manage, is_self, person_or_404, team_or_404
 from ksf.models import Post, PostAssignment, StaffMember
+from ksf.policies import team_policy
 
 
 @login_required
@@ -119,19 +120,26 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team_development(request: HttpRequest, pk: int) -> HttpResponse:
-    """A team's development at a glance: one row per member, one click to each person."""
+    """A team's development at a glance: one row per member, one click to each person.
+
+    Who may see named rows is the team policy's ``view_development``; a service lead sees the
+    team's totals only.
+    """
     team = team_or_404(request.user, pk)
     members = StaffMember.objects.filter(
         assignments__in=PostAssignment.objects.current().filter(team=team)
     ).distinct()
     rows = people_overview(members)
     totals = {key: sum(r.counts[key] for r in rows) for key in ("red", "amber", "green")}
+    named = team_policy.user_has_permission_for_instance(request.user, "view_development", team)
     return render(
         request,
         "portal/organisation/team_development.html",
         {
             "team": team,
-            "rows": rows,
+            "rows": rows if named else [],
+            "named": named,
+            "people": len(rows),
             "totals": totals,
             "total": sum(totals.values()),
             "overdue_reviews": sum(1 for r in rows if r.review and r.review.overdue),

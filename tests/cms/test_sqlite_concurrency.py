@@ -40,6 +40,9 @@ def test_two_read_then_write_transactions_wait_for_each_other(tmp_path, django_d
     path = tmp_path / "busy.sqlite3"
     with sqlite3.connect(path) as setup:
         setup.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY, n INTEGER)")
+        # The first connection to a new file switches it to WAL (it stays so); done here so
+        # the two writers below race only over their transactions.
+        setup.execute("PRAGMA journal_mode=WAL")
     errors: list[Exception] = []
     barrier = threading.Barrier(2)
 
@@ -47,7 +50,7 @@ def test_two_read_then_write_transactions_wait_for_each_other(tmp_path, django_d
         db = _connection(path)
         try:
             db.ensure_connection()
-            barrier.wait(timeout=5)
+            barrier.wait(timeout=15)
             db._start_transaction_under_autocommit()  # BEGIN, as transaction.atomic() does
             with db.cursor() as cursor:
                 cursor.execute("SELECT COUNT(*) FROM entry")  # read first ...

@@ -78,3 +78,20 @@ def test_reviews_readable_by_follow_the_same_policy_as_one_review(world):
         assert listed == review_policy.access(user, review).can_read, role
     assert review in review_policy.readable_by(world.manager.user)
     assert review not in review_policy.readable_by(world.stranger.user)
+
+
+def test_a_service_lead_sees_a_teams_totals_but_nobodys_development_record(world, client):
+    lead = world.user("service_lead")
+    client.force_login(lead)
+    page = client.get(reverse("team_development", args=[world.team.pk])).content.decode()
+    assert "These are the team's totals" in page
+    assert world.clinician.full_name not in page
+    assert reverse("exports:team_plans_xlsx", args=[world.team.pk]) not in page
+    plans = client.get(reverse("exports:team_plans_xlsx", args=[world.team.pk]))
+    assert plans.status_code == 404
+    # The same rule as the people's own pages.
+    own = client.get(reverse("development:person", args=[world.clinician.staff_number]))
+    assert own.status_code == 404
+    client.force_login(world.manager.user)  # the team lead sees names and the workbook
+    page = client.get(reverse("team_development", args=[world.team.pk])).content.decode()
+    assert world.clinician.full_name in page

@@ -66,6 +66,8 @@ TEAM_VIEWERS = everyone(
     "denied", anonymous="login", manager="ok", service_lead="ok", administrator="ok"
 )
 
+TEAM_LEADS = everyone("denied", anonymous="login", manager="ok", administrator="ok")
+
 RULES: list = [
     Rule(
         r"exports:plan|exports:plan_xlsx",
@@ -87,10 +89,10 @@ RULES: list = [
     ),
     Rule(
         r"exports:team_plans_xlsx",
-        TEAM_VIEWERS,
+        TEAM_LEADS,
         kwargs=lambda w, n: {"team_pk": w.team.pk},
-        post=TEAM_VIEWERS,
-        note="whoever may view the team's workforce",
+        post=TEAM_LEADS,
+        note="named development plans: the team lead and administrators, not the service lead",
     ),
 ]
 
