@@ -15,7 +15,7 @@ HOSTILE = ['=HYPERLINK("http://evil.example","Click")', "+cmd|' /C calc'!A0", "@
 def hostile(world):
     StaffMember.objects.filter(pk=world.stranger.pk).update(first_name=HOSTILE[0])
     world.clinician.first_name = HOSTILE[1]
-    world.clinician.last_name = "Null\x00Byte"
+    world.clinician.last_name = "Null\x07Byte"  # PostgreSQL refuses NUL itself
     world.clinician.save()
     world.manager.first_name = HOSTILE[2]
     world.manager.save()
@@ -32,7 +32,7 @@ def test_csv_export_of_staff_neutralises_formula_text(client, hostile):
     for line in text.splitlines()[1:]:
         for cell in line.split(","):
             assert not cell.lstrip('"').startswith(("=", "+", "@")), cell
-    assert "\x00" not in text
+    assert "\x07" not in text
 
 
 def test_xlsx_export_of_staff_opens_and_holds_text_not_formulas(client, hostile):
