@@ -1,7 +1,7 @@
 """The platform's one notion of "today": the local date in ``TIME_ZONE`` (Europe/London).
 
-The server's own zone may differ; ``datetime.date.today()`` would then disagree around
-midnight in British Summer Time, so it is banned by ruff (TID251) and everything asks here.
+The server's own zone may differ; the standard library's naive date would then disagree
+around midnight in British Summer Time, so ruff bans it (TID251) and everything asks here.
 """
 
 import datetime
