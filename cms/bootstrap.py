@@ -138,9 +138,11 @@ def ensure_platform_data() -> None:
         global_apps.get_model("ksf", "KSFIndicator"),
     )
     create_role_groups(global_apps)
+    from django.db import connection
+
     from competencies.setup import ensure as ensure_competencies
 
-    ensure_competencies(global_apps)
+    ensure_competencies(global_apps, connection)
     ensure_home_page(global_apps)
     ensure_framework_index(global_apps)
     grant_admin_page_permissions(global_apps)

@@ -26,7 +26,7 @@ def ensure_framework_permissions(apps) -> None:
 
 
 def create_review_workflow(apps) -> None:
-    """'Framework review': one educator or administrator approves before publication."""
+    """'Framework review': a second educator or an administrator approves before publication."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
     Workflow = apps.get_model("wagtailcore", "Workflow")
@@ -50,7 +50,45 @@ def create_review_workflow(apps) -> None:
     WorkflowContentType.objects.create(workflow=workflow, content_type=framework_type)
 
 
-def ensure(apps) -> None:
+def use_framework_approval_task(apps, connection) -> None:
+    """Turn the review workflow's group approval into the four-eyes framework approval.
+
+    Converted in place (a row in the subclass table, the task's type changed), so its groups,
+    its history and any framework now in review keep their task and get the new rule.
+    """
+    try:
+        FrameworkApprovalTask = apps.get_model("competencies", "FrameworkApprovalTask")
+    except LookupError:  # migrating from before the task existed: its own migration calls this
+        return
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
+    framework_type, _ = ContentType.objects.get_or_create(
+        app_label="competencies", model="framework"
+    )
+    approval_type, _ = ContentType.objects.get_or_create(
+        app_label="competencies", model="frameworkapprovaltask"
+    )
+    group_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtailcore", model="groupapprovaltask"
+    )
+    tasks = WorkflowTask.objects.filter(
+        workflow__workflow_content_types__content_type=framework_type,
+        task__content_type=group_type,
+    ).values_list("task_id", flat=True)
+    table = FrameworkApprovalTask._meta.db_table
+    # The table name is the model's own, quoted: nothing from outside reaches the SQL.
+    insert = (
+        f"INSERT INTO {connection.ops.quote_name(table)} (groupapprovaltask_ptr_id) VALUES (%s)"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        for task_id in set(tasks):
+            cursor.execute(insert, [task_id])
+    apps.get_model("wagtailcore", "Task").objects.filter(pk__in=set(tasks)).update(
+        content_type=approval_type
+    )
+
+
+def ensure(apps, connection=None) -> None:
     from ksf.reference import grant_group_permissions
 
     ensure_framework_permissions(apps)
@@ -58,3 +96,5 @@ def ensure(apps) -> None:
         apps, {"Educators": EDUCATOR_PERMISSIONS, "Administrators": ADMINISTRATOR_PERMISSIONS}
     )
     create_review_workflow(apps)
+    if connection is not None:
+        use_framework_approval_task(apps, connection)

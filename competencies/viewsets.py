@@ -6,7 +6,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CollectWorkflowActionDataView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    WorkflowActionView,
+)
 
 from competencies.admin_forms import FrameworkForm
 from competencies.frameworks.policies import framework_policy
@@ -37,6 +43,12 @@ class FrameworkEditView(EditView):
             raise PermissionDenied
         return obj
 
+    def get(self, request, *args, **kwargs):
+        refusal = _approval_refusal(self.object, request.user)
+        if refusal:
+            messages.info(request, refusal)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         framework = self.get_object()
         if framework.live or framework.retired:
@@ -48,6 +60,37 @@ class FrameworkEditView(EditView):
             )
             return redirect(self.get_edit_url())
         return super().post(request, *args, **kwargs)
+
+
+def _approval_refusal(framework, user) -> str | None:
+    """The four-eyes rule of the task the framework waits on, if it has one."""
+    task = framework.current_workflow_task if framework.workflow_in_progress else None
+    refusal = getattr(task.specific, "approval_refusal", None) if task else None
+    return refusal(framework, user) if refusal else None
+
+
+class FourEyesActionMixin:
+    """A direct request to approve one's own framework is sent back with the reason (the
+    task refuses it either way; this turns a bare 403 into the message)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = self.action_name == "approve" and _approval_refusal(self.object, request.user)
+        if not refusal:
+            return super().dispatch(request, *args, **kwargs)
+        messages.error(request, refusal)
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return self.render_modal_json(
+                request, {"step": "success", "redirect": self.redirect_url}
+            )
+        return redirect(self.redirect_url)
+
+
+class FrameworkWorkflowActionView(FourEyesActionMixin, WorkflowActionView):
+    pass
+
+
+class FrameworkCollectWorkflowActionDataView(FourEyesActionMixin, CollectWorkflowActionDataView):
+    pass
 
 
 class FrameworkChooserCreateView(SnippetCreateView):
@@ -71,6 +114,8 @@ class FrameworkViewSet(SnippetViewSet):
     add_to_admin_menu = True
     index_view_class = FrameworkIndexView
     edit_view_class = FrameworkEditView
+    workflow_action_view_class = FrameworkWorkflowActionView
+    collect_workflow_action_data_view_class = FrameworkCollectWorkflowActionDataView
     permission_policy = framework_policy
     list_display = ["title", "version", "get_status_display", "publisher", "owner"]
     list_export = ["title", "idnumber", "version", "get_status_display", "publisher", "licence"]

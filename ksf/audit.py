@@ -63,7 +63,13 @@ def apply(instance: models.Model, values: Mapping[str, Any]) -> dict[str, list[s
 
 
 def log_create(instance: models.Model, user: User | None, **data: Any) -> None:
-    wagtail_log(instance=instance, action="wagtail.create", user=user, data=data or None)
+    wagtail_log(
+        instance=instance,
+        action="wagtail.create",
+        user=user,
+        data=data or None,
+        content_changed=True,
+    )
 
 
 def log_change(
@@ -75,11 +81,12 @@ def log_change(
             action=CHANGE_ACTION,
             user=user,
             data={"changes": dict(changes), **data},
+            content_changed=True,
         )
 
 
 def log_delete(instance: models.Model, user: User | None) -> None:
-    wagtail_log(instance=instance, action="wagtail.delete", user=user)
+    wagtail_log(instance=instance, action="wagtail.delete", user=user, content_changed=True)
 
 
 class ChangeFormatter(LogFormatter):

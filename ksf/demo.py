@@ -220,15 +220,17 @@ LAST = [
     "Ellis",
 ]
 
-# role -> (username, first, last) for the demo logins
-DEMO_LOGINS = {
-    Role.CLINICIAN: ("clinician", "Ffion", "Parry"),
-    Role.MANAGER: ("manager", "Gareth", "Owen"),
-    Role.EDUCATOR: ("educator", "Lowri", "Bowen"),
-    Role.SUPERVISOR: ("supervisor", "Amir", "Khan"),
-    Role.SERVICE_LEAD: ("servicelead", "Rhian", "Pritchard"),
-    Role.ADMINISTRATOR: ("admin", "Alex", "Admin"),
-}
+# (role, username, first, last) for the demo logins. Two educators, so that one can approve
+# the framework the other submits (nobody approves their own).
+DEMO_LOGINS = [
+    (Role.CLINICIAN, "clinician", "Ffion", "Parry"),
+    (Role.MANAGER, "manager", "Gareth", "Owen"),
+    (Role.EDUCATOR, "educator", "Lowri", "Bowen"),
+    (Role.EDUCATOR, "educator2", "Elin", "Tudur"),
+    (Role.SUPERVISOR, "supervisor", "Amir", "Khan"),
+    (Role.SERVICE_LEAD, "servicelead", "Rhian", "Pritchard"),
+    (Role.ADMINISTRATOR, "admin", "Alex", "Admin"),
+]
 
 
 @dataclass
@@ -277,7 +279,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         for code, name in SITES
     }
 
-    used_names: set[tuple[str, str]] = {(f, la) for _, f, la in DEMO_LOGINS.values()}
+    used_names: set[tuple[str, str]] = {(f, la) for _, _, f, la in DEMO_LOGINS}
 
     def person(
         band: str, profession: str, first: str | None = None, last: str | None = None
@@ -310,7 +312,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     assignments: list[PostAssignment] = []
     teams_made = 0
     posts_made = 0
-    logins: dict[Role, StaffMember] = {}
+    logins: dict[str, StaffMember] = {}
 
     for s_code, s_name, profession, teams in SERVICES:
         service = Service.objects.create(
@@ -343,7 +345,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         service.lead = lead
         service.save(update_fields=["lead"])
         if is_msk:
-            logins[Role.SERVICE_LEAD] = lead
+            logins["servicelead"] = lead
         if leadership is None:
             leadership = Team.objects.create(
                 service=service,
@@ -376,7 +378,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
             team.lead = team_lead
             team.save(update_fields=["lead"])
             if t_code == "MSK-N":
-                logins[Role.MANAGER] = team_lead
+                logins["manager"] = team_lead
             assignments.append(
                 PostAssignment(
                     staff=team_lead,
@@ -404,9 +406,9 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
                 if fixed == ("Ffion", "Parry"):
                     member.hcpc_renewal_date = today + datetime.timedelta(days=45)
                     member.save(update_fields=["hcpc_renewal_date"])
-                    logins[Role.CLINICIAN] = member
+                    logins["clinician"] = member
                 if fixed == ("Amir", "Khan"):
-                    logins[Role.SUPERVISOR] = member
+                    logins["supervisor"] = member
                 post = posts["MSK first contact practitioner"] if band == "7f" else by_band[band]
                 wte = rng.choice(
                     [Decimal("1.00")] * 4 + [Decimal("0.80"), Decimal("0.60"), Decimal("0.50")]
@@ -452,7 +454,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     )
     _outline(edu_post, "7", {"G1": (3, 4), "G2": (2, 3), "IK3": (2, 3)}, dims)
     posts_made += 1
-    logins[Role.EDUCATOR] = educator
+    logins["educator"] = educator
     assignments.append(
         PostAssignment(
             staff=educator,
@@ -460,6 +462,21 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
             team=leadership,
             wte=Decimal("0.60"),
             start_date=today - datetime.timedelta(days=900),
+            line_manager=msk.lead,
+        )
+    )
+    # A second educator in the same post, who reviews what the first submits.
+    reviewer = person("7", Profession.PHYSIOTHERAPIST, "Elin", "Tudur")
+    reviewer.save()
+    staff_count += 1
+    logins["educator2"] = reviewer
+    assignments.append(
+        PostAssignment(
+            staff=reviewer,
+            post=edu_post,
+            team=leadership,
+            wte=Decimal("0.40"),
+            start_date=today - datetime.timedelta(days=400),
             line_manager=msk.lead,
         )
     )
@@ -494,11 +511,11 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     )
 
 
-def _create_logins(people: dict[Role, StaffMember]) -> dict[str, str]:
+def _create_logins(people: dict[str, StaffMember]) -> dict[str, str]:
     groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUPS.items()}
     made: dict[str, str] = {}
-    for role, (username, first, last) in DEMO_LOGINS.items():
-        staff = people.get(role)
+    for role, username, first, last in DEMO_LOGINS:
+        staff = people.get(username)
         user = User.objects.create_user(
             username=username,
             password=DEMO_PASSWORD,
@@ -522,7 +539,7 @@ def _create_logins(people: dict[Role, StaffMember]) -> dict[str, str]:
         if staff:
             staff.user = user
             staff.save(update_fields=["user"])
-        made[role.label] = username
+        made[username] = str(role.label)
     return made
 
 

@@ -1,6 +1,7 @@
 from .frameworks import Competency, Framework, ScaleValue
 from .portfolio import Attainment, CPDEntry, Evidence
 from .requirements import PostRequirement
+from .workflows import FrameworkApprovalTask
 
 __all__ = [
     "Attainment",
@@ -8,6 +9,7 @@ __all__ = [
     "Competency",
     "Evidence",
     "Framework",
+    "FrameworkApprovalTask",
     "PostRequirement",
     "ScaleValue",
 ]

@@ -6,22 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from competencies.models import Competency, Framework, PostRequirement
-from ksf.roles import Role
-from tests.factories import PASSWORD, UserFactory
 from tests.journeys.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MOODLE_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "moodle-example.csv"
-
-
-def _sign_in_as(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _open_more_actions(page) -> None:
@@ -51,10 +40,14 @@ def test_educator_publishes_a_moodle_framework_through_review(page, demo):
     page.wait_for_load_state("networkidle")
     framework.refresh_from_db()
     assert framework.status == "in_review"
+    # She may not approve her own submission, and is told so.
+    page.goto(f"/admin/snippets/competencies/framework/edit/{framework.pk}/")
+    expect(page.locator("body")).to_contain_text("someone else must approve it")
+    expect(page.locator("footer button[data-workflow-action-name=approve]")).to_have_count(0)
 
-    # 4. A second educator approves it.
-    reviewer = UserFactory(username="reviewer", first_name="Rhys", roles=[Role.EDUCATOR])
-    _sign_in_as(page, reviewer)
+    # 4. The demo's second educator approves it.
+    page.context.clear_cookies()
+    sign_in(page, "educator2")
     page.goto(f"/admin/snippets/competencies/framework/edit/{framework.pk}/")
     _open_more_actions(page)
     page.locator(

@@ -22,7 +22,7 @@ def test_seed_demo_builds_the_health_board_and_logins(db, capsys):
     # Everyone but the head of therapies has a line manager.
     current = PostAssignment.objects.current()
     assert current.filter(line_manager__isnull=True).count() == 1
-    for role, (username, _, _) in DEMO_LOGINS.items():
+    for role, username, _, _ in DEMO_LOGINS:
         assert username in out
         from django.contrib.auth.models import User
 

@@ -55,5 +55,5 @@ class Command(BaseCommand):
         self.stdout.write(
             gettext("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )
-        for role, (username, _first, _last) in DEMO_LOGINS.items():
+        for role, username, _first, _last in DEMO_LOGINS:
             self.stdout.write(f"  {role.label:<14} {username}")
