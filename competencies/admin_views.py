@@ -16,7 +16,7 @@ from competencies.admin_forms import (
 )
 from competencies.frameworks import selectors as frameworks_selectors
 from competencies.frameworks import services as frameworks_services
-from competencies.frameworks.policies import framework_policy
+from competencies.frameworks.policies import framework_policy, may_read
 from competencies.frameworks.services import hand_over
 from competencies.interchange.detect import export_framework, import_framework
 from competencies.models import Competency, Framework
@@ -27,8 +27,14 @@ from ksf.imports.tabular import ImportFailed
 
 
 def _framework_for(request: HttpRequest, pk: int, action: str = "change") -> Framework:
+    """The framework if the user may do ``action`` to it ("read": the policy's reading rule)."""
     framework = get_object_or_404(Framework, pk=pk)
-    if not framework_policy.user_has_permission_for_instance(request.user, action, framework):
+    allowed = (
+        may_read(request.user, framework)
+        if action == "read"
+        else framework_policy.user_has_permission_for_instance(request.user, action, framework)
+    )
+    if not allowed:
         raise PermissionDenied
     return framework
 
@@ -228,7 +234,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("moodle", "case"):
         raise Http404("Unknown format")
-    framework = _framework_for(request, pk, "view")
+    framework = _framework_for(request, pk, "read")
     try:
         content, content_type, name = export_framework(
             framework, fmt, base_url=request.build_absolute_uri("/").rstrip("/")

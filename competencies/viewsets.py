@@ -1,21 +1,37 @@
 """Wagtail admin for frameworks: a snippet with drafts, revisions, locking and moderation."""
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
-from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+    SnippetCreateView,
+)
 from wagtail.snippets.views.snippets import (
     CollectWorkflowActionDataView,
     EditView,
+    HistoryView,
     IndexView,
+    InspectView,
+    PreviewOnEditView,
+    PreviewRevisionView,
+    RevisionsCompareView,
     SnippetViewSet,
+    UsageView,
     WorkflowActionView,
+    WorkflowHistoryDetailView,
+    WorkflowHistoryView,
 )
 
 from competencies.admin_forms import FrameworkForm
-from competencies.frameworks.policies import framework_policy
+from competencies.frameworks.policies import framework_policy, may_read, readable_frameworks
 from competencies.models import Framework, PostRequirement
 from ksf.admin_exports import SafeSpreadsheetExportMixin
 from ksf.viewsets import AdminViewSet
@@ -25,10 +41,70 @@ class FrameworkIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         # guardian's queryset filters through a Cast the search backend cannot read; the
         # frameworks a user may see are few, so hand the search a plain id filter.
-        visible = framework_policy.instances_user_has_any_permission_for(
-            self.request.user, ["change", "view"]
-        )
+        visible = readable_frameworks(self.request.user)
         return Framework.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
+
+
+class ReadableFrameworkMixin:
+    """Views of one framework answer only to those who may read it (see the policy)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        framework = Framework.objects.filter(pk=unquote(str(kwargs.get("pk")))).first()
+        if framework is not None and not may_read(request.user, framework):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FrameworkInspectView(ReadableFrameworkMixin, InspectView):
+    pass
+
+
+class FrameworkHistoryView(ReadableFrameworkMixin, HistoryView):
+    pass
+
+
+class FrameworkUsageView(ReadableFrameworkMixin, UsageView):
+    pass
+
+
+class FrameworkPreviewRevisionView(ReadableFrameworkMixin, PreviewRevisionView):
+    pass
+
+
+class FrameworkRevisionsCompareView(ReadableFrameworkMixin, RevisionsCompareView):
+    pass
+
+
+class FrameworkPreviewOnEditView(ReadableFrameworkMixin, PreviewOnEditView):
+    pass
+
+
+class FrameworkWorkflowHistoryView(ReadableFrameworkMixin, WorkflowHistoryView):
+    pass
+
+
+class FrameworkWorkflowHistoryDetailView(ReadableFrameworkMixin, WorkflowHistoryDetailView):
+    pass
+
+
+class FrameworkChooseView(ChooseView):
+    def get_object_list(self):
+        return readable_frameworks(self.request.user)
+
+
+class FrameworkChooseResultsView(ChooseResultsView):
+    def get_object_list(self):
+        return readable_frameworks(self.request.user)
+
+
+class FrameworkChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return readable_frameworks(self.request.user).get(pk=pk)
+
+
+class FrameworkChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return readable_frameworks(self.request.user).filter(pk__in=pks)
 
 
 class FrameworkEditView(EditView):
@@ -102,6 +178,10 @@ class FrameworkChooserCreateView(SnippetCreateView):
 
 
 class FrameworkChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = FrameworkChooseView
+    choose_results_view_class = FrameworkChooseResultsView
+    chosen_view_class = FrameworkChosenView
+    chosen_multiple_view_class = FrameworkChosenMultipleView
     create_view_class = FrameworkChooserCreateView
 
 
@@ -114,6 +194,14 @@ class FrameworkViewSet(SnippetViewSet):
     add_to_admin_menu = True
     index_view_class = FrameworkIndexView
     edit_view_class = FrameworkEditView
+    inspect_view_class = FrameworkInspectView
+    history_view_class = FrameworkHistoryView
+    usage_view_class = FrameworkUsageView
+    revisions_view_class = FrameworkPreviewRevisionView
+    revisions_compare_view_class = FrameworkRevisionsCompareView
+    preview_on_edit_view_class = FrameworkPreviewOnEditView
+    workflow_history_view_class = FrameworkWorkflowHistoryView
+    workflow_history_detail_view_class = FrameworkWorkflowHistoryDetailView
     workflow_action_view_class = FrameworkWorkflowActionView
     collect_workflow_action_data_view_class = FrameworkCollectWorkflowActionDataView
     permission_policy = framework_policy

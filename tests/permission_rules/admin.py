@@ -470,7 +470,43 @@ RULES += [
     ),
 ]
 
-EXTRA_CASES: list = []
+
+def _others_views(action: str):
+    """Kwargs for one of the second educator's draft's admin views."""
+
+    def kwargs(w) -> dict:
+        framework = _others_framework(w)
+        values = {"pk": framework.pk}
+        if action == "revisions_view":
+            values["revision_id"] = framework.latest_revision.pk
+        if action == "revisions_compare":
+            values.update({"revision_id_a": "earliest", "revision_id_b": "latest"})
+        return values
+
+    return kwargs
+
+
+# Another educator's draft is not the educator's to read, through any view of it: the
+# framework policy's reading rule (drafts for their editors and, in review, their reviewers).
+EXTRA_CASES: list = [
+    (
+        SNIPPETS + ":" + action,
+        _others_views(action),
+        ADMIN_ONLY,
+    )
+    for action in (
+        "inspect",
+        "history",
+        "history_results",
+        "usage",
+        "revisions_view",
+        "revisions_compare",
+        "workflow_history",
+    )
+] + [
+    ("wagtailsnippetchoosers_competencies_framework:chosen", _others_views("chosen"), ADMIN_ONLY),
+    ("competencies_export", lambda w: {**_others_views("export")(w), "fmt": "moodle"}, ADMIN_ONLY),
+]
 
 
 def _others(w) -> dict:
