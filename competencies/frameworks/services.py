@@ -37,6 +37,25 @@ def _renumber(framework: Framework, parent: Competency | None) -> None:
     Competency.objects.bulk_update(rows, ["sort_order"])
 
 
+def _require_room(parent: Competency | None, node: Competency | None = None) -> None:
+    """Refuse a change that would put ``node`` (and everything under it) below the deepest
+    level a framework may have."""
+    levels_below = 0
+    ids = [node.pk] if node is not None and node.pk else []
+    while ids and levels_below <= Competency.MAX_DEPTH:
+        ids = list(Competency.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+        levels_below += 1 if ids else 0
+    deepest = (parent.depth if parent is not None else 0) + 1 + levels_below
+    if deepest > Competency.MAX_DEPTH:
+        raise ValidationError(
+            gettext(
+                "That would put a competency at level %(level)d: a framework may have at "
+                "most %(limit)d levels."
+            )
+            % {"level": deepest, "limit": Competency.MAX_DEPTH}
+        )
+
+
 def _set_depths(node: Competency) -> None:
     stack = [node]
     while stack:
@@ -58,6 +77,7 @@ def add_competency(
     user: User | None,
 ) -> Competency:
     _require_editable(framework)
+    _require_room(parent)
     if Competency.objects.filter(framework=framework, idnumber=idnumber).exists():
         raise ValidationError(
             {
@@ -89,6 +109,7 @@ def save_competency(form, *, user: User | None) -> Competency:
     _require_editable(node.framework)
     before = audit.snapshot(Competency.objects.get(pk=node.pk))
     node.full_clean()
+    _require_room(node.parent, node)
     node = form.save()
     _set_depths(node)
     audit.log_change(node, user, audit.diff(before, audit.snapshot(node)))
@@ -113,6 +134,7 @@ def move(node: Competency, direction: str, *, user: User | None) -> None:
         if index == 0:
             raise ValidationError(gettext("The first item at a level cannot be indented."))
         old_parent = node.parent
+        _require_room(siblings[index - 1], node)
         node.parent = siblings[index - 1]
         node.sort_order = (node.parent.children.aggregate(m=Max("sort_order"))["m"] or 0) + 1
         _set_depths(node)

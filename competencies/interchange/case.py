@@ -78,7 +78,7 @@ ADOPTION_STATUS = {
     Framework.Status.PUBLISHED: "Adopted",
     Framework.Status.RETIRED: "Deprecated",
 }
-MAX_DEPTH = 100  # deeper trees are almost certainly broken files, and recursion has limits
+MAX_DEPTH = Competency.MAX_DEPTH  # the same limit as every other way into the tree
 
 
 # --------------------------------------------------------------------------------------------
@@ -942,7 +942,11 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
         if depth > MAX_DEPTH and not too_deep:
             problems.add(
                 item.placed_by,
-                gettext("The tree is deeper than %(limit)d levels.") % {"limit": MAX_DEPTH},
+                gettext(
+                    "This item is at level %(level)d: a framework may have at most %(limit)d "
+                    "levels."
+                )
+                % {"level": depth, "limit": MAX_DEPTH},
             )
             too_deep = True
 

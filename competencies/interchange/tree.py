@@ -179,21 +179,58 @@ def problems(data: FrameworkData) -> list[Problem]:
                     % {"idnumber": ref},
                     "cross_references",
                 )
-    # Cycles: follow parents from every node.
-    for c in data.competencies:
-        chain, node = [], c
-        while node and node.parent_idnumber and node.idnumber not in chain:
-            chain.append(node.idnumber)
-            node = seen.get(node.parent_idnumber)
-        if node is not None and node.idnumber in chain:
-            err(
-                c.where,
-                gettext("'%(idnumber)s' is part of a parent cycle: %(chain)s.")
-                % {"idnumber": c.idnumber, "chain": " → ".join(chain)},
-                "parent",
-            )
-            break
+    _check_shape(data.competencies, seen, err)
     return found
+
+
+def _check_shape(competencies: list[CompetencyData], by_id: dict[str, CompetencyData], err) -> None:
+    """Report the first parent cycle and the first competency nested too deep.
+
+    One pass with remembered depths, so a file of thousands of levels is refused in
+    milliseconds instead of being walked from every node.
+    """
+    depth: dict[str, int] = {}
+    cycle_reported = too_deep_reported = False
+    for c in competencies:
+        chain: list[CompetencyData] = []
+        on_chain: set[str] = set()
+        node: CompetencyData | None = c
+        while node is not None and node.idnumber not in depth:
+            if node.idnumber in on_chain:
+                if not cycle_reported:
+                    start = next(i for i, n in enumerate(chain) if n.idnumber == node.idnumber)
+                    err(
+                        c.where,
+                        gettext("'%(idnumber)s' is part of a parent cycle: %(chain)s.")
+                        % {
+                            "idnumber": node.idnumber,
+                            "chain": " → ".join(n.idnumber for n in chain[start:]),
+                        },
+                        "parent",
+                    )
+                    cycle_reported = True
+                for n in chain:  # reported once; not walked again
+                    depth[n.idnumber] = 0
+                chain = []
+                break
+            chain.append(node)
+            on_chain.add(node.idnumber)
+            node = by_id.get(node.parent_idnumber) if node.parent_idnumber else None
+        base = depth.get(node.idnumber, 0) if node is not None else 0
+        for n in reversed(chain):
+            base += 1
+            depth[n.idnumber] = base
+            if base > Competency.MAX_DEPTH and not too_deep_reported:
+                err(
+                    n.where,
+                    gettext(
+                        "'%(idnumber)s' is at level %(level)d: a framework may have at most "
+                        "%(limit)d levels."
+                    )
+                    % {"idnumber": n.idnumber, "level": base, "limit": Competency.MAX_DEPTH},
+                    "parent",
+                )
+                too_deep_reported = True
 
 
 def validate(data: FrameworkData, filename: str) -> list[RowError]:
@@ -270,16 +307,20 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
 
 
 def _depths(items: Iterable[CompetencyData]) -> dict[str, int]:
+    """Each competency's level (1 at the top), without recursion: parents come first in
+    tree order, and anything else is resolved by walking up its chain."""
     by_id = {c.idnumber: c for c in items}
     depth: dict[str, int] = {}
-
-    def walk(c: CompetencyData) -> int:
-        if c.idnumber not in depth:
-            depth[c.idnumber] = 1 if not c.parent_idnumber else walk(by_id[c.parent_idnumber]) + 1
-        return depth[c.idnumber]
-
     for c in by_id.values():
-        walk(c)
+        chain: list[str] = []
+        node: CompetencyData | None = c
+        while node is not None and node.idnumber not in depth:
+            chain.append(node.idnumber)
+            node = by_id.get(node.parent_idnumber) if node.parent_idnumber else None
+        level = depth[node.idnumber] if node is not None else 0
+        for idnumber in reversed(chain):
+            level += 1
+            depth[idnumber] = level
     return depth
 
 
@@ -405,18 +446,19 @@ def framework_header(framework: Framework) -> FrameworkData:
 
 
 def tree_order(items: list[Competency]) -> list[Competency]:
-    """Parents before children, siblings by sort order (depth-first, as people read a tree)."""
+    """Parents before children, siblings by sort order (depth-first, as people read a tree).
+
+    Iterative: a tree saved before depth was limited must still render and export.
+    """
     children: dict[int | None, list[Competency]] = {}
     for c in items:
         children.setdefault(c.parent_id, []).append(c)
     for siblings in children.values():
         siblings.sort(key=lambda c: (c.sort_order, c.pk))
     out: list[Competency] = []
-
-    def walk(parent_id: int | None) -> None:
-        for c in children.get(parent_id, []):
-            out.append(c)
-            walk(c.pk)
-
-    walk(None)
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        c = stack.pop()
+        out.append(c)
+        stack.extend(reversed(children.get(c.pk, [])))
     return out

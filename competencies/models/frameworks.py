@@ -198,6 +198,10 @@ class ScaleValue(Orderable):
 class Competency(models.Model):
     """A node of a framework's tree; ``identifier`` is stable across versions."""
 
+    # Real frameworks have three to six levels; ten leaves room and keeps every page, export
+    # and walk of the tree small (imports and the tree editor refuse deeper).
+    MAX_DEPTH = 10
+
     class RuleType(models.TextChoices):
         NONE = "", _("No rule")
         ALL = "all", _("All children are complete")
