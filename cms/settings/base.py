@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "taggit",
     "guardian",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -58,10 +60,37 @@ MIDDLEWARE = [
     "cms.middleware.PrivatePagesMiddleware",
     "cms.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.middleware.BusyDatabaseMiddleware",  # a lock wait that ran out: 503, nothing saved
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.csp.PlatformCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with our page
 ]
+
+# Content-Security-Policy (django-csp): every script, style, image and font from this site
+# only; the portal's inline scripts carry a per-request nonce (see cms/csp.py for the admin).
+# CSP_REPORT_URI sends violation reports to an address the operator watches. The one other
+# host is the NHS.UK design system's font host (Frutiger, licensed for NHS services and served
+# only from there): CSP_FONT_HOSTS="" keeps every request on this site, with Arial instead.
+CSP_FONT_HOSTS = os.environ.get("CSP_FONT_HOSTS", "https://assets.nhs.uk").split()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:", *CSP_FONT_HOSTS],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        **(
+            {"report-uri": os.environ["CSP_REPORT_URI"]} if os.environ.get("CSP_REPORT_URI") else {}
+        ),
+    }
+}
 
 ROOT_URLCONF = "cms.urls"
 
@@ -184,6 +213,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WAGTAIL_SITE_NAME = "Therapy skills and development"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: it would send a hash of each user's email to another host.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite's full-text query syntax fails on ordinary input ("a@b", quotes, "=SUM(A1)");
