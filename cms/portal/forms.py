@@ -1,8 +1,10 @@
 """The portal's form kit: NHS.UK frontend rendering, and a service's refusal shown on a form."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,12 @@ class NHSFormMixin:
                 (c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "nhsuk-input"
             )
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                # Free text has a bound too: the browser stops at it, so nothing typed is lost
+                # to a request too large to read.
+                field.max_length = settings.PORTAL_TEXT_MAX_CHARS
+                field.validators.append(MaxLengthValidator(field.max_length))
+                widget.attrs["maxlength"] = str(field.max_length)
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
