@@ -192,6 +192,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
 # Uploads: imports are small spreadsheets; refuse anything bigger early.
+# Every text box in the portal holds at most this many characters (the browser stops typing
+# there; the form refuses more); a request larger than DATA_UPLOAD_MAX_MEMORY_SIZE gets a 413
+# page that says so.
+PORTAL_TEXT_MAX_CHARS = 20_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
