@@ -1,5 +1,7 @@
-"""Admin pages beyond the viewsets: staff import, outline copy, the import template."""
+"""Admin pages beyond the viewsets: staff import, outline copy, the import template, sign-in
+pauses."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from wagtail.admin.auth import PermissionPolicyChecker
 
-from ksf import services
+from ksf import selectors, services
 from ksf.admin_forms import CopyOutlineForm, StaffImportForm
 from ksf.imports.staff import OPTIONAL, REQUIRED, import_staff
 from ksf.imports.tabular import ImportFailed
@@ -95,5 +97,31 @@ def copy_outline(request: HttpRequest, pk: int) -> HttpResponse:
             "target": target,
             "page_title": gettext("Copy a KSF outline into %(post)s") % {"post": target},
             "header_icon": "copy",
+        },
+    )
+
+
+@staff_checker.require("change")
+def sign_in_lockouts(request: HttpRequest) -> HttpResponse:
+    """Accounts paused after wrong passwords, each with a button to lift the pause."""
+    if request.method == "POST":
+        try:
+            username = services.lift_lockout(int(request.POST.get("attempt") or 0), by=request.user)
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(
+                request,
+                gettext("%(username)s can sign in again.") % {"username": username},
+            )
+        return redirect(reverse("ksf_sign_in_lockouts"))
+    return TemplateResponse(
+        request,
+        "ksf/admin/lockouts.html",
+        {
+            "lockouts": selectors.current_lockouts()[:200],
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "page_title": gettext("Sign-in pauses"),
+            "header_icon": "lock",
         },
     )

@@ -2,8 +2,11 @@
 
 import datetime
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from ksf import dates
 from ksf.models import (
@@ -140,3 +143,11 @@ def dimensions_with_levels() -> QuerySet[KSFDimension]:
     return KSFDimension.objects.prefetch_related(Prefetch("levels"), "levels__indicators").order_by(
         "sort_order"
     )
+
+
+def current_lockouts() -> QuerySet[AccessAttempt]:
+    """Accounts paused now by sign-in throttling (django-axes), most recent first."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).order_by("-attempt_time")

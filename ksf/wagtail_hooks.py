@@ -64,6 +64,7 @@ def register_admin_urls():
             name="ksf_staff_import_template",
         ),
         path("ksf/posts/<int:pk>/copy-outline/", admin_views.copy_outline, name="ksf_copy_outline"),
+        path("sign-in-pauses/", admin_views.sign_in_lockouts, name="ksf_sign_in_lockouts"),
     ]
 
 
@@ -76,4 +77,16 @@ class StaffImportMenuItem(MenuItem):
 def register_import_menu_item():
     return StaffImportMenuItem(
         _("Import staff"), reverse("ksf_staff_import"), icon_name="upload", order=205
+    )
+
+
+class LockoutsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return staff_policy.user_has_permission(request.user, "change")
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockouts_menu_item():
+    return LockoutsMenuItem(
+        _("Sign-in pauses"), reverse("ksf_sign_in_lockouts"), icon_name="lock", order=900
     )

@@ -54,3 +54,37 @@ def test_the_pause_is_per_account_and_an_administrator_can_lift_it(client, clini
     client.logout()
     call_command("axes_reset_username", clinician.username)
     assert _guess(client, url, clinician.username, PASSWORD).status_code == 302
+
+
+@THROTTLED
+def test_an_administrator_sees_the_paused_account_and_lifts_the_pause(client, clinician, world):
+    from wagtail.models import ModelLogEntry
+
+    url = reverse("login")
+    for _ in range(5):
+        _guess(client, url, clinician.username)
+    assert _guess(client, url, clinician.username, PASSWORD).status_code == 429
+
+    admin = world.users["administrator"]
+    admin_client = type(client)()
+    admin_client.force_login(admin)
+    pauses = reverse("ksf_sign_in_lockouts")
+    page = admin_client.get(pauses).content.decode()
+    assert f"Lift the pause for {clinician.username}" in page
+    attempt = AccessAttempt.objects.get(username=clinician.username)
+    done = admin_client.post(pauses, {"attempt": attempt.pk}, follow=True).content.decode()
+    assert f"{clinician.username} can sign in again." in done
+    assert "Nobody is paused" in done
+    assert ModelLogEntry.objects.filter(
+        object_id=str(clinician.pk), data__changes__has_key="sign-in"
+    ).exists()
+    assert _guess(client, url, clinician.username, PASSWORD).status_code == 302
+
+    # Lifting it again says there is nothing to lift, and changes nothing.
+    again = admin_client.post(pauses, {"attempt": attempt.pk}, follow=True).content.decode()
+    assert "That pause has already ended" in again
+
+
+def test_only_administrators_see_sign_in_pauses(client, world):
+    client.force_login(world.users["educator"])
+    assert client.get(reverse("ksf_sign_in_lockouts")).status_code in (302, 403)

@@ -22,6 +22,40 @@ EDUCATOR_AND_ADMIN_REFUSED = everyone(
 )
 ADMIN_WRITES = everyone("denied", anonymous="login", administrator="redirect")
 ADMIN_REFUSED = everyone("denied", anonymous="login", administrator="refused")
+
+
+def _paused_attempt(w):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    attempt, _ = AccessAttempt.objects.get_or_create(
+        username=w.clinician.user.username,
+        ip_address="192.0.2.1",
+        defaults={
+            "user_agent": "matrix",
+            "failures_since_start": 5,
+            "attempt_time": timezone.now(),
+        },
+    )
+    return attempt
+
+
+def _lockout_data(w, n, kw) -> dict:
+    return {"attempt": _paused_attempt(w).pk}
+
+
+def _with_a_pause(w, n) -> dict:
+    """The sample pause, made once before every role's try (each try is rolled back)."""
+    _paused_attempt(w)
+    return {}
+
+
+def _lockout_state(w, n, kw):
+    from axes.models import AccessAttempt
+
+    return sorted(AccessAttempt.objects.values_list("username", flat=True))
+
+
 NOBODY = everyone("denied", anonymous="login")
 MOODLE_EXAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "moodle-example.csv"
 
@@ -145,6 +179,15 @@ RULES: list = [
         note="the page shows what was imported",
     ),
     Rule(r"ksf_staff_import_template", ADMIN_ONLY, post=ADMIN_ONLY, note="a download either way"),
+    Rule(
+        r"ksf_sign_in_lockouts",
+        ADMIN_ONLY,
+        kwargs=_with_a_pause,
+        post=ADMIN_WRITES,
+        post_data=_lockout_data,
+        state=_lockout_state,
+        note="lifting a sign-in pause is for administrators",
+    ),
     Rule(
         r"ksf_copy_outline",
         ADMIN_ONLY,
