@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 
+from cms.stylesheet import COPY_NAME, SOURCE_NAME
 from ksf.roles import Role, roles_for
 from ksf.selectors import unread_for
 
@@ -39,4 +40,10 @@ def portal(request: HttpRequest) -> dict:
         link["current"] = link["url"] == path or (
             link["url"] != "/" and path.startswith(link["url"])
         )
-    return {"portal_name": settings.PORTAL_NAME, "portal_links": links}
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "portal_links": links,
+        # The design system's own stylesheet (with Frutiger from its host) only where the
+        # operator asked for that host; otherwise the copy that needs no other host.
+        "nhsuk_stylesheet": SOURCE_NAME if settings.NHSUK_FONT_HOST else COPY_NAME,
+    }

@@ -69,17 +69,18 @@ MIDDLEWARE = [
 
 # Content-Security-Policy (django-csp): every script, style, image and font from this site
 # only; the portal's inline scripts carry a per-request nonce (see cms/csp.py for the admin).
-# CSP_REPORT_URI sends violation reports to an address the operator watches. The one other
-# host is the NHS.UK design system's font host (Frutiger, licensed for NHS services and served
-# only from there): CSP_FONT_HOSTS="" keeps every request on this site, with Arial instead.
-CSP_FONT_HOSTS = os.environ.get("CSP_FONT_HOSTS", "https://assets.nhs.uk").split()
+# CSP_REPORT_URI sends violation reports to an address the operator watches. Pages need no
+# other host: the design system's web fonts (Frutiger, from assets.nhs.uk) are left out and
+# Arial is used at once. NHSUK_FONT_HOST=https://assets.nhs.uk brings them back (and lets the
+# policy load fonts from there) where that host is reachable and wanted (cms/stylesheet.py).
+NHSUK_FONT_HOST = os.environ.get("NHSUK_FONT_HOST", "")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:"],
-        "font-src": [SELF, "data:", *CSP_FONT_HOSTS],
+        "font-src": [SELF, "data:", *([NHSUK_FONT_HOST] if NHSUK_FONT_HOST else [])],
         "connect-src": [SELF],
         "frame-src": [SELF],
         "frame-ancestors": [SELF],

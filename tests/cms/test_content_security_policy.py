@@ -29,6 +29,17 @@ def test_portal_pages_run_only_their_own_scripts_with_the_nonce(client, db):
     assert inline, "the page's own inline scripts are expected"
     assert all(f'nonce="{nonce}"' in attrs for attrs in inline)
     assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'self'"]
+    assert policy["font-src"] == ["'self'", "data:"]  # no page needs another host
+
+
+def test_the_design_system_stylesheet_is_served_without_web_fonts(client, db):
+    from cms.stylesheet import COPY, expected_copy
+
+    assert COPY.read_text(encoding="utf-8") == expected_copy(), "run python -m cms.stylesheet"
+    assert "assets.nhs.uk" not in expected_copy() and ".nhsuk-header" in expected_copy()
+    page = client.get("/accounts/login/").content.decode()
+    assert "cms/nhsuk-frontend-without-web-fonts" in page
+    assert "nhsuk-frontend-10.4.2.min.css" not in page
 
 
 def test_the_public_site_and_sign_in_page_send_the_policy_too(client, db):
