@@ -1,3 +1,8 @@
+import os
+import sys
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext
@@ -27,4 +32,15 @@ class Command(BaseCommand):
             + "\n"
         )
         if not no_serve:
-            call_command("runserver", addrport, use_reloader=False)
+            self.serve(addrport)
+
+    def serve(self, addrport: str) -> None:
+        """runserver with the demo profile (no debug pages; links use this address)."""
+        env = dict(os.environ)
+        if env.get("DJANGO_SETTINGS_MODULE", "cms.settings.dev") == "cms.settings.dev":
+            env["DJANGO_SETTINGS_MODULE"] = "cms.settings.demo"
+        env["WAGTAILADMIN_BASE_URL"] = f"http://{addrport}"
+        env["DEMO_ALLOWED_HOSTS"] = addrport.rsplit(":", 1)[0] if ":" in addrport else addrport
+        manage = Path(settings.BASE_DIR) / "manage.py"
+        args = [sys.executable, str(manage), "runserver", addrport, "--noreload"]
+        os.execve(sys.executable, args, env)  # noqa: S606 (our own interpreter and manage.py)
