@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -205,8 +206,15 @@ class FrameworkViewSet(SnippetViewSet):
     workflow_action_view_class = FrameworkWorkflowActionView
     collect_workflow_action_data_view_class = FrameworkCollectWorkflowActionDataView
     permission_policy = framework_policy
-    list_display = ["title", "version", "get_status_display", "publisher", "owner"]
+    list_display = [
+        "title",
+        "version",
+        Column("get_status_display", label=gettext_lazy("Status")),
+        "publisher",
+        "owner",
+    ]
     list_export = ["title", "idnumber", "version", "get_status_display", "publisher", "licence"]
+    export_headings = {"get_status_display": gettext_lazy("Status")}
     search_fields = ["title", "idnumber", "publisher"]
     inspect_view_enabled = True
     copy_view_enabled = False

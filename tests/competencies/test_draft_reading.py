@@ -57,3 +57,14 @@ def test_a_published_framework_is_readable_by_every_educator(client, people):
     choosers = "wagtailsnippetchoosers_competencies_framework"
     chooser = client.get(reverse(f"{choosers}:choose_results")).content.decode()
     assert reverse(f"{choosers}:chosen", args=[framework.pk]) in chooser
+
+
+def test_the_frameworks_list_heads_its_status_column_status(client, people):
+    author, _ = people
+    small_framework(user=author, idnumber="AUTHORS-DRAFT")
+    client.force_login(author)
+    listing = client.get(reverse(f"{SNIPPETS}:list")).content.decode()
+    assert ">Status<" in listing.replace("\n", "").replace(" ", "")
+    assert "Get status display" not in listing
+    export = client.get(reverse(f"{SNIPPETS}:list"), {"export": "csv"})
+    assert b"Status" in b"".join(export.streaming_content).splitlines()[0]
