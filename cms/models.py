@@ -150,6 +150,8 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
 
         versions = Framework.objects.filter(idnumber=idnumber, live=True)
         wanted = request.GET.get("version")
+        if wanted and "\x00" in wanted:
+            raise Http404("No such version")  # no version holds a NUL (nor can it be stored)
         framework = (
             versions.filter(version=wanted).first()
             if wanted

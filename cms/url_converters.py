@@ -5,6 +5,10 @@ Competency and framework codes often contain "/" or "." ("DOM/1", "1.2", CASE
 (path segments of letters, digits, "_" and "-" only) refuse. The ``code`` converter keeps
 ASCII letters, digits and "-" as they are and writes every other byte of the UTF-8 text as
 "_" and two hex digits, so "DOM/1.1" becomes "DOM_2F1_2E1" and any code has a working URL.
+
+An address that holds a NUL names nothing (no record can hold one: PostgreSQL refuses it in
+text, so looking it up would fail rather than find nothing); both converters refuse it, and
+the page answers *Page not found* as for any other unknown code or person.
 """
 
 import re
@@ -37,10 +41,26 @@ class DataCodeConverter:
     regex = r"[A-Za-z0-9_-]+"
 
     def to_python(self, value: str) -> str:
-        return decode_code(value)
+        code = decode_code(value)
+        if "\x00" in code:
+            raise ValueError("A code holds no NUL")  # the router answers 404
+        return code
 
     def to_url(self, value: str) -> str:
         return encode_code(value)
 
 
+class StaffNumberConverter:
+    """A staff number as it appears in an address: any text but "/" and NUL."""
+
+    regex = r"[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(DataCodeConverter, "code")
+register_converter(StaffNumberConverter, "staff_number")

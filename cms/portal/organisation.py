@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cms.portal.organisation_forms import PostSearchForm
 from competencies.development.team import people_overview
 from competencies.requirements.selectors import requirements_for_post
 from ksf import selectors, services
@@ -18,12 +19,17 @@ from ksf.policies import team_policy
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    form = PostSearchForm(request.GET)
+    query = form.query()
     posts = selectors.posts_for_outline_browse().order_by("service__name", "title")
     if query:
         posts = posts.filter(title__icontains=query)
     page = Paginator(posts, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/organisation/post_list.html", {"page_obj": page, "query": query})
+    return render(
+        request,
+        "portal/organisation/post_list.html",
+        {"page_obj": page, "query": query, "form": form},
+    )
 
 
 @login_required

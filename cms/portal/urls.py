@@ -6,12 +6,15 @@ URL names keep one namespace per area (``ksf``, ``development``, ``cpd``, ``revi
 
 from django.urls import include, path
 
+from cms import url_converters  # noqa: F401  (registers the 'staff_number' converter)
 from cms.portal import cpd, development, evidence, exports, organisation, reviews
 
 organisation_urls = (
     [
         path("posts/", organisation.post_list, name="post_list"),
-        path("people/<str:staff_number>/", organisation.person_detail, name="person_detail"),
+        path(
+            "people/<staff_number:staff_number>/", organisation.person_detail, name="person_detail"
+        ),
         path("teams/", organisation.team_list, name="team_list"),
         path("teams/<int:pk>/", organisation.team_detail, name="team_detail"),
         path("ksf/", organisation.dimension_list, name="dimension_list"),
@@ -25,7 +28,7 @@ development_urls = (
     [
         path("me/development/", development.my_development, name="mine"),
         path(
-            "people/<str:staff_number>/development/",
+            "people/<staff_number:staff_number>/development/",
             development.person_development,
             name="person",
         ),
@@ -39,15 +42,25 @@ development_urls = (
 
 cpd_urls = (
     [
-        path("people/<str:staff_number>/cpd/", cpd.cpd_list, name="list"),
-        path("people/<str:staff_number>/cpd/add/", cpd.cpd_add, name="add"),
-        path("people/<str:staff_number>/cpd/<int:pk>/", cpd.cpd_detail, name="detail"),
-        path("people/<str:staff_number>/cpd/<int:pk>/edit/", cpd.cpd_edit, name="edit"),
-        path("people/<str:staff_number>/cpd/<int:pk>/delete/", cpd.cpd_delete, name="delete"),
-        path("people/<str:staff_number>/evidence/", evidence.evidence_list, name="evidence_list"),
-        path("people/<str:staff_number>/evidence/add/", evidence.evidence_add, name="evidence_add"),
+        path("people/<staff_number:staff_number>/cpd/", cpd.cpd_list, name="list"),
+        path("people/<staff_number:staff_number>/cpd/add/", cpd.cpd_add, name="add"),
+        path("people/<staff_number:staff_number>/cpd/<int:pk>/", cpd.cpd_detail, name="detail"),
+        path("people/<staff_number:staff_number>/cpd/<int:pk>/edit/", cpd.cpd_edit, name="edit"),
         path(
-            "people/<str:staff_number>/evidence/<int:pk>/delete/",
+            "people/<staff_number:staff_number>/cpd/<int:pk>/delete/", cpd.cpd_delete, name="delete"
+        ),
+        path(
+            "people/<staff_number:staff_number>/evidence/",
+            evidence.evidence_list,
+            name="evidence_list",
+        ),
+        path(
+            "people/<staff_number:staff_number>/evidence/add/",
+            evidence.evidence_add,
+            name="evidence_add",
+        ),
+        path(
+            "people/<staff_number:staff_number>/evidence/<int:pk>/delete/",
             evidence.evidence_delete,
             name="evidence_delete",
         ),
@@ -58,8 +71,8 @@ cpd_urls = (
 
 review_urls = (
     [
-        path("people/<str:staff_number>/reviews/", reviews.review_list, name="list"),
-        path("people/<str:staff_number>/reviews/new/", reviews.review_start, name="start"),
+        path("people/<staff_number:staff_number>/reviews/", reviews.review_list, name="list"),
+        path("people/<staff_number:staff_number>/reviews/new/", reviews.review_start, name="start"),
         path("reviews/<int:pk>/", reviews.review_detail, name="detail"),
         path("reviews/<int:pk>/prepare/", reviews.review_prepare, name="prepare"),
         path("reviews/<int:pk>/assess/", reviews.review_assess, name="assess"),
@@ -83,9 +96,13 @@ review_urls = (
 
 export_urls = (
     [
-        path("people/<str:staff_number>/plan/", exports.plan, name="plan"),
-        path("people/<str:staff_number>/plan.xlsx", exports.plan_xlsx, name="plan_xlsx"),
-        path("people/<str:staff_number>/hcpc-profile/", exports.hcpc_profile, name="hcpc_profile"),
+        path("people/<staff_number:staff_number>/plan/", exports.plan, name="plan"),
+        path("people/<staff_number:staff_number>/plan.xlsx", exports.plan_xlsx, name="plan_xlsx"),
+        path(
+            "people/<staff_number:staff_number>/hcpc-profile/",
+            exports.hcpc_profile,
+            name="hcpc_profile",
+        ),
         path("teams/<int:team_pk>/plans.xlsx", exports.team_plans_xlsx, name="team_plans_xlsx"),
     ],
     "exports",
