@@ -388,6 +388,13 @@ def decide(
 
 @transaction.atomic
 def withdraw(attainment: Attainment, *, user: User) -> Attainment:
+    # The claim as stored now, locked (as decide() locks it): an assessor deciding it at the
+    # same moment goes first or second, and a withdrawal never overwrites their decision.
+    attainment = (
+        Attainment.objects.select_for_update(of=("self",))
+        .select_related("staff")
+        .get(pk=attainment.pk)
+    )
     if not attainment_policy.may_withdraw(user, attainment):
         raise PermissionDenied(gettext("Only the person can withdraw their claim."))
     if attainment.status not in Attainment.OPEN:
