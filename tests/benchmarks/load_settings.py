@@ -21,32 +21,3 @@ STATIC_ROOT = Path(os.environ["LOAD_STATIC_ROOT"])
 # journal, deferred transactions, only the 20-second busy timeout), for a "before" figure.
 if os.environ.get("LOAD_SQLITE_DEFAULT_JOURNAL") and "sqlite3" in DATABASES["default"]["ENGINE"]:  # noqa: F405
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
-# collectstatic with production's storage fails today: the NHS.UK frontend's CSS and JS name
-# source maps (.map) that its package does not ship. The load check strips those references
-# instead of failing; the pages use the same hashed, compressed files otherwise.
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "tests.benchmarks.load_settings.NoSourceMapsStorage"},
-}
-
-
-def __getattr__(name: str):
-    if name == "NoSourceMapsStorage":  # imported lazily: settings must not import storages
-        from whitenoise.storage import CompressedManifestStaticFilesStorage
-
-        class NoSourceMapsStorage(CompressedManifestStaticFilesStorage):
-            patterns = tuple(
-                (
-                    suffix,
-                    tuple(
-                        p
-                        for p in rules
-                        if "sourceMappingURL" not in (p[0] if isinstance(p, tuple) else p)
-                    ),
-                )
-                for suffix, rules in CompressedManifestStaticFilesStorage.patterns
-            )
-
-        globals()[name] = NoSourceMapsStorage
-        return NoSourceMapsStorage
-    raise AttributeError(name)
