@@ -3,8 +3,24 @@
 Other systems exchange standards as CASE, so a framework leaves and arrives as a CFPackage
 (``CFDocument``, ``CFItems``, ``CFAssociations``, ``CFDefinitions``). The tree is carried by
 ``isChildOf`` associations (child → parent; top-level items are children of the CFDocument,
-ordered by ``sequenceNumber``) and cross references by ``isRelatedTo`` (``exactMatchOf`` is
-read the same way).
+ordered by ``sequenceNumber``; children without one by ``listEnumeration``, then by the natural
+order of their ``humanCodingScheme``, then as listed) and cross references by ``isRelatedTo``
+(``exactMatchOf`` is read the same way).
+
+A package from another tool comes back as it came. Its ``fullStatement`` is kept byte for byte
+as markdown text (``Competency.DescriptionFormat.MARKDOWN``, shown by ``markdown.render``).
+Every field the platform does not model, and every field it would write differently, is kept
+(``Competency.case_item``, ``Framework.case_document``: the item's uri, listEnumeration,
+CFItemType, lastChangeDateTime, notes ..., the document's uri, the definitions) and written
+back while what it describes is unchanged; an edited, moved or re-versioned item gets the
+platform's own values instead (see ``_ITEM_BOUND``). Associations the platform cannot write the
+same way itself (another tool's identifiers, ``exactMatchOf``, types it does not interpret,
+any association to an item outside the package, crosswalks to other frameworks) are kept as
+received in ``CompetencyAssociation`` and exported unchanged; the far end of one leaving the
+package is looked up by identifier when the competency page is shown, so it links there once a
+framework holding that item is published here. An isRelatedTo this platform wrote to an item
+it holds is read back as a cross reference. Associations with the CFDocument at one end (other
+than isChildOf) are not kept, nor a second isChildOf repeating an item's place.
 
 CASE has no field for some things the platform needs, so a round trip stays lossless through
 an extension object. Packages without it import too (ID numbers then come from
@@ -21,15 +37,21 @@ an extension object. Packages without it import too (ID numbers then come from
     CFItem["extensions"]["ksfPlatform"] = {
         "idnumber": "RPS-1.2",
         "code": "1.2",  # humanCodingScheme falls back to the ID number when this is empty
+                        # (not to one made from the identifier: such an item has no code)
         "description": "<p>...</p>",  # only when it differs from fullStatement
+        "descriptionFormat": "markdown",  # only for markdown text (a CASE statement)
         "ruleType": "" | "all" | "points",
         "ruleOutcome": 0 | 1 | 2 | 3,
         "ruleConfig": {...} | null,
-    }
+        "received": ["uri", ...],  # fields written back as another tool gave them ...
+        "omitted": ["language", ...],  # ... and those it did not give, so that a package
+    }                                  # read back from here keeps them too
 
-Every key is optional on import.
+The CFDocument's extension may name "received" and "omitted" fields the same way. Every key
+is optional on import.
 """
 
+import hashlib
 import json
 import re
 import uuid
@@ -51,6 +73,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from competencies.interchange.tree import (
+    AssociationData,
     CompetencyData,
     FrameworkData,
     ScaleValueData,
@@ -79,6 +102,130 @@ ADOPTION_STATUS = {
     Framework.Status.RETIRED: "Deprecated",
 }
 MAX_DEPTH = Competency.MAX_DEPTH  # the same limit as every other way into the tree
+MAX_URI = 2048  # an outside item's URI, as received
+
+# What another tool's package said that the platform does not model is kept and written back
+# (``Competency.case_item``, ``Framework.case_document``, ``CompetencyAssociation``):
+#   {"fields": {key: value as received}, "absent": [keys it did not have], "bound": {...}}
+# A field named in a *_BOUND map holds only while what it describes is unchanged: "bound"
+# records a digest of that basis at import, and a changed item gets the platform's own value.
+_ITEM_MODELLED = {"identifier", "fullStatement", "humanCodingScheme", "CFDocumentURI"}
+_ITEM_WRITTEN = {
+    "uri",
+    "abbreviatedStatement",
+    "listEnumeration",
+    "CFItemType",
+    "CFItemTypeURI",
+    "language",
+    "lastChangeDateTime",
+    "CFDocumentURI",
+}
+_ITEM_BOUND = {
+    "abbreviatedStatement": "name",
+    "lastChangeDateTime": "item",
+    "listEnumeration": "place",
+    "CFItemType": "place",
+    "CFItemTypeURI": "place",
+    "childOf": "link",  # the isChildOf association as received
+}
+_DOCUMENT_MODELLED = {
+    "identifier",
+    "title",
+    "lastChangeDateTime",
+    "adoptionStatus",
+    "caseVersion",
+    "officialSourceURL",
+}
+_DOCUMENT_WRITTEN = {
+    "uri",
+    "creator",
+    "publisher",
+    "version",
+    "description",
+    "licenseURI",
+    "CFPackageURI",
+    "language",
+}
+_DOCUMENT_BOUND = {
+    "uri": "document",
+    "CFPackageURI": "document",
+    "publisher": "publisher",
+    "version": "version",
+    "description": "description",
+    "licenseURI": "licence",
+}
+_DOCUMENT_CHECKED = frozenset(
+    {"uri", "creator", "publisher", "version", "description", "licenseURI"}
+)
+_ITEM_CHECKED = frozenset(
+    {"uri", "fullStatement", "abbreviatedStatement", "humanCodingScheme", "lastChangeDateTime"}
+)
+_DEFINITIONS = ("CFItemTypes", "CFSubjects", "CFConcepts", "CFLicenses", "CFAssociationGroupings")
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+
+
+def item_bases(
+    c: CompetencyData, *, parent: str, position: int, depth: int, document: str
+) -> dict[str, str]:
+    """What kept item fields depend on (see ``_ITEM_BOUND``), the same at import and export."""
+    place = (parent, position, depth)
+    return {
+        "name": _digest(c.short_name),
+        "item": _digest(c.short_name, c.code, c.description, c.description_format, *place),
+        "place": _digest(*place),
+        "link": _digest(parent or document, position, depth),
+    }
+
+
+def document_bases(data: FrameworkData) -> dict[str, str]:
+    return {
+        "document": _digest(str(data.identifier)),
+        "publisher": _digest(data.publisher),
+        "version": _digest(data.version),
+        "description": _digest(data.description),
+        "licence": _digest(data.licence),
+    }
+
+
+def _holds(kept: dict, key: str, bound: dict[str, str], bases: dict[str, str]) -> bool:
+    basis = bound.get(key)
+    return basis is None or (kept.get("bound") or {}).get(basis) == bases.get(basis)
+
+
+def _overlay(
+    out: dict[str, Any], kept: dict | None, bound: dict[str, str], bases: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Put back what a package said, where it still holds; the platform's values elsewhere.
+
+    Returns the platform-written fields given back as received and those left out, which the
+    extension names so that a package read back from this platform keeps them too.
+    """
+    if not kept:
+        return [], []
+    received, omitted = [], []
+    for key, value in (kept.get("fields") or {}).items():
+        if not _holds(kept, key, bound, bases):
+            continue
+        if key == "extensions" and isinstance(value, dict):
+            out["extensions"] = {**value, **out.get("extensions", {})}
+        else:
+            received.append(key)
+            out[key] = value
+    for key in kept.get("absent") or []:
+        if _holds(kept, key, bound, bases) and key in out:
+            omitted.append(key)
+            del out[key]
+    return received, omitted
+
+
+def _name_received(extension: dict[str, Any], written: set[str], received, omitted) -> None:
+    if names := sorted(k for k in received if k in written):
+        extension["received"] = names
+    if names := sorted(k for k in omitted if k in written):
+        extension["omitted"] = names
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,6 +329,10 @@ def case_document(
         data.title, data.identifier, f"{base}/CFPackages/{data.identifier}"
     )
     document["extensions"] = {EXTENSION: extension}
+    received, omitted = _overlay(
+        document, data.case_document, _DOCUMENT_BOUND, document_bases(data)
+    )
+    _name_received(extension, _DOCUMENT_WRITTEN, received, omitted)
     return document
 
 
@@ -230,6 +381,7 @@ def case_package(
     Shared by every exporter so items and associations look the same whatever their source.
     ``data.competencies`` must list parents before children and siblings in order, each with
     its identifier; ``label_for_depth`` names the CFItemType of each depth (1 = top level).
+    What an imported package said beyond the platform's fields is written back as it came.
     """
     base = base_url.rstrip("/") + CASE_PATH
     doc_link = _link(document["title"], document["identifier"], document["uri"])
@@ -261,41 +413,56 @@ def case_package(
             "lastChangeDateTime": stamp,
         }
 
+    def as_received(kept: dict[str, Any]) -> dict[str, Any]:
+        out = dict(kept)
+        if "CFDocumentURI" in out:  # the document as it is now (a new version is another)
+            out["CFDocumentURI"] = doc_link
+        return out
+
     for c in data.competencies:
         identifier = str(c.identifier)
-        uri = f"{base}/CFItems/{identifier}"
+        kept = c.case_item or {}
+        uri = (kept.get("fields") or {}).get("uri")
+        if not isinstance(uri, str) or not uri:
+            uri = f"{base}/CFItems/{identifier}"
         links[identifier] = _link(c.short_name, identifier, uri)
         label = label_for_depth(depth[c.idnumber])
-        if label not in item_types:
-            type_id = _derived_identifier("CFItemType", label)
-            item_types[label] = {
-                "identifier": str(type_id),
-                "uri": f"{base}/CFItemTypes/{type_id}",
-                "title": label,
-                "description": label,
-                "hierarchyCode": str(depth[c.idnumber]),
-                "lastChangeDateTime": stamp,
-            }
-        full_statement = _plain(c.description) or c.short_name
+        type_id = str(_derived_identifier("CFItemType", label))
+        type_entry = {
+            "identifier": type_id,
+            "uri": f"{base}/CFItemTypes/{type_id}",
+            "title": label,
+            "description": label,
+            "hierarchyCode": str(depth[c.idnumber]),
+            "lastChangeDateTime": stamp,
+        }
+        markdown = c.description_format == Competency.DescriptionFormat.MARKDOWN
+        full_statement = (c.description if markdown else _plain(c.description)) or c.short_name
         extension: dict[str, Any] = {"idnumber": c.idnumber, "code": c.code}
         if c.description != full_statement:
             extension["description"] = c.description
+        if markdown:
+            extension["descriptionFormat"] = c.description_format
         extension.update(
             ruleType=c.rule_type or "",
             ruleOutcome=c.rule_outcome or 0,
             ruleConfig=c.rule_config,
         )
-        type_entry = item_types[label]
-        items.append(
+        item: dict[str, Any] = {
+            "identifier": identifier,
+            "uri": uri,
+            "fullStatement": full_statement,
+            "abbreviatedStatement": c.short_name,
+        }
+        # An ID number made from the identifier (an item that came without a code) is no code.
+        coding = c.code or (c.idnumber if c.idnumber != identifier else "")
+        if coding:
+            item["humanCodingScheme"] = coding
+        item.update(
             {
-                "identifier": identifier,
-                "uri": uri,
-                "fullStatement": full_statement,
-                "abbreviatedStatement": c.short_name,
-                "humanCodingScheme": c.code or c.idnumber,
                 "listEnumeration": str(position[c.idnumber]),
                 "CFItemType": label,
-                "CFItemTypeURI": _link(label, type_entry["identifier"], type_entry["uri"]),
+                "CFItemTypeURI": _link(label, type_id, type_entry["uri"]),
                 "language": "en",
                 "lastChangeDateTime": stamp,
                 "CFDocumentURI": doc_link,
@@ -305,10 +472,32 @@ def case_package(
         parent = (
             links[str(by_idnumber[c.parent_idnumber].identifier)] if c.parent_idnumber else doc_link
         )
-        associations.append(
-            association(IS_CHILD_OF, links[identifier], parent, sequenceNumber=position[c.idnumber])
+        bases = item_bases(
+            c,
+            parent=parent["identifier"] if c.parent_idnumber else "",
+            position=position[c.idnumber],
+            depth=depth[c.idnumber],
+            document=doc_link["identifier"],
         )
+        _name_received(extension, _ITEM_WRITTEN, *_overlay(item, kept, _ITEM_BOUND, bases))
+        if (item.get("CFItemTypeURI") or {}).get("identifier") == type_id:
+            item_types.setdefault(label, type_entry)
+        items.append(item)
+        if "childOf" in kept and _holds(kept, "childOf", _ITEM_BOUND, bases):
+            associations.append(as_received(kept["childOf"]))
+        else:
+            associations.append(
+                association(
+                    IS_CHILD_OF, links[identifier], parent, sequenceNumber=position[c.idnumber]
+                )
+            )
 
+    # Associations kept as received stand for themselves, so no isRelatedTo repeats them.
+    covered = {
+        frozenset((str(by_idnumber[a.idnumber].identifier), str(a.target_identifier)))
+        for a in data.associations
+        if a.idnumber in by_idnumber
+    }
     # Cross references are symmetrical: one isRelatedTo per pair, oriented by identifier.
     pairs: dict[Any, tuple[str, str]] = {}
     for c in data.competencies:
@@ -317,12 +506,13 @@ def case_package(
             if other is None or other.identifier == c.identifier:
                 continue
             a, b = sorted((str(c.identifier), str(other.identifier)))
-            pairs.setdefault(frozenset((a, b)), (a, b))
+            if frozenset((a, b)) not in covered:
+                pairs.setdefault(frozenset((a, b)), (a, b))
     outside: set[str] = set()
     for source, target in data.external_references:
         origin, destination = str(by_idnumber[source].identifier), str(target)
-        if origin == destination:
-            continue  # the same item in another version of this framework
+        if origin == destination or frozenset((origin, destination)) in covered:
+            continue  # the same item in another version of this framework, or kept as received
         if destination in links:
             a, b = sorted((origin, destination))
             pairs.setdefault(frozenset((a, b)), (a, b))
@@ -339,16 +529,15 @@ def case_package(
         links[key] = _link(title, key, f"{base}/CFItems/{key}")
     for origin, destination in sorted(pairs.values()):
         associations.append(association(IS_RELATED_TO, links[origin], links[destination]))
+    associations.extend(as_received(a.received) for a in data.associations)
 
-    definitions: dict[str, Any] = {
+    kept_definitions = (data.case_document or {}).get("definitions") or {}
+    platform_definitions: dict[str, list[dict[str, Any]]] = {
         "CFItemTypes": list(item_types.values()),
-        "CFSubjects": [],
-        "CFConcepts": [],
         "CFLicenses": [],
-        "CFAssociationGroupings": [],
     }
     if "licenseURI" in document:
-        definitions["CFLicenses"].append(
+        platform_definitions["CFLicenses"].append(
             {
                 "identifier": document["licenseURI"]["identifier"],
                 "uri": data.licence,
@@ -357,12 +546,24 @@ def case_package(
                 "lastChangeDateTime": stamp,
             }
         )
-    return {
+    definitions: dict[str, Any] = {}
+    for key in _DEFINITIONS:
+        entries = list(kept_definitions.get(key) or [])
+        known = {e.get("identifier") for e in entries if isinstance(e, dict)}
+        entries += [e for e in platform_definitions.get(key, []) if e["identifier"] not in known]
+        definitions[key] = entries
+    for key, value in kept_definitions.items():
+        definitions.setdefault(key, value)
+    package: dict[str, Any] = {
         "CFDocument": document,
         "CFItems": items,
         "CFAssociations": associations,
         "CFDefinitions": definitions,
     }
+    rubrics = (data.case_document or {}).get("rubrics")
+    if rubrics:
+        package["CFRubrics"] = rubrics
+    return package
 
 
 # --------------------------------------------------------------------------------------------
@@ -501,7 +702,7 @@ def _load(data: bytes, filename: str) -> Any:
             % {"position": exc.start},
         ) from exc
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        package = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _fail(
             filename,
@@ -512,6 +713,43 @@ def _load(data: bytes, filename: str) -> Any:
         raise _fail(
             filename, gettext("The file is not valid JSON: %(error)s.") % {"error": exc}
         ) from exc
+    where = _unpaired_surrogate(package)
+    if where is not None:
+        raise ImportFailed(
+            filename,
+            [
+                RowError(
+                    None,
+                    where,
+                    gettext(
+                        "This text holds an escape such as \\ud800 that stands for no "
+                        "character; no text can be stored with it."
+                    ),
+                )
+            ],
+        )
+    return package
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unpaired_surrogate(value: Any) -> str | None:
+    """The JSON path of a text holding a lone surrogate (valid JSON, but no character)."""
+    stack: list[tuple[Any, str]] = [(value, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return path
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if _SURROGATE.search(key):
+                    return path
+                stack.append((item, f"{path}.{key}"))
+        elif isinstance(node, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
+    return None
 
 
 def _list(package: dict, key: str, problems: _Problems) -> list:
@@ -539,6 +777,9 @@ class _Item:
     placed_by: str = ""  # path of the isChildOf association that placed the item
     placed_index: int = -1
     related: list[uuid.UUID] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)  # the CFItem as received
+    list_enumeration: str = ""
+    child_of: dict | None = None  # another tool's isChildOf association, as received
 
     @property
     def label(self) -> str:
@@ -583,6 +824,11 @@ def _read_document(doc: Any, problems: _Problems) -> tuple[FrameworkData, uuid.U
     if extension is None:
         data.idnumber = str(identifier) if identifier else ""
         data.publisher = publisher or creator[:255]
+        data.case_document = _kept(
+            doc, path, _DOCUMENT_MODELLED, _DOCUMENT_WRITTEN, problems, _DOCUMENT_CHECKED, None
+        )
+        if data.case_document:
+            data.case_document["bound"] = document_bases(data)
         return data, identifier, True
     where = f"{path}.extensions.{EXTENSION}"
     data.publisher = publisher
@@ -633,7 +879,99 @@ def _read_document(doc: Any, problems: _Problems) -> tuple[FrameworkData, uuid.U
                 f"{where}.validityMonths",
                 gettext("'%(key)s' must be a whole number.") % {"key": "validityMonths"},
             )
+    data.case_document = _kept(
+        doc, path, _DOCUMENT_MODELLED, _DOCUMENT_WRITTEN, problems, _DOCUMENT_CHECKED, extension
+    )
+    if data.case_document:
+        data.case_document["bound"] = document_bases(data)
     return data, identifier, "taxonomy" not in extension
+
+
+def _kept(
+    obj: dict,
+    path: str,
+    modelled: set[str],
+    written: set[str],
+    problems: _Problems,
+    checked: frozenset[str],
+    extension: dict | None,
+) -> dict[str, Any]:
+    """What an object said beyond the platform's fields, to write back; empty if nothing.
+
+    Another tool's object (no platform extension) keeps every field the platform does not
+    model, and which of the ``written`` ones it left out. One this platform wrote keeps only
+    fields it does not write itself, and those its extension names as given back as received
+    ("received", "omitted"), so another tool's item keeps them however often it round-trips.
+    """
+    if extension is None:
+        keep = set(obj) - modelled
+        absent = sorted(written - set(obj))
+    else:
+        received = _names(extension, "received", path, problems)
+        keep = set(obj) - modelled - (written - received)
+        absent = sorted(k for k in _names(extension, "omitted", path, problems) & written)
+        absent = [k for k in absent if k not in obj]
+    fields = {k: v for k, v in obj.items() if k in keep and k != "extensions"}
+    extensions = obj.get("extensions")
+    if isinstance(extensions, dict):
+        others = {k: v for k, v in extensions.items() if k != EXTENSION}
+        if others:
+            fields["extensions"] = others
+    for key, value in fields.items():
+        if key not in checked and _has_nul(value):
+            problems.add(
+                f"{path}.{key}", gettext("'%(key)s' contains a NUL character.") % {"key": key}
+            )
+    kept: dict[str, Any] = {}
+    if fields:
+        kept["fields"] = fields
+    if absent:
+        kept["absent"] = absent
+    return kept
+
+
+def _names(extension: dict, key: str, path: str, problems: _Problems) -> set[str]:
+    value = extension.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(
+            f"{path}.extensions.{EXTENSION}.{key}",
+            gettext("'%(key)s' must be a list of field names.") % {"key": key},
+        )
+        return set()
+    return set(value)
+
+
+def _platform_definition(kind: str, entry: Any) -> bool:
+    """An entry the platform writes itself (its identifier is derived from its name)."""
+    if not isinstance(entry, dict) or kind not in ("CFItemTypes", "CFLicenses"):
+        return False
+    name = entry.get("title") if kind == "CFItemTypes" else entry.get("uri")
+    singular = kind[:-1]
+    return isinstance(name, str) and entry.get("identifier") == str(
+        _derived_identifier(singular, name)
+    )
+
+
+def _read_definitions(package: dict, problems: _Problems) -> dict[str, Any]:
+    """CFDefinitions and CFRubrics as received, to write back (nothing here reads them)."""
+    out: dict[str, Any] = {}
+    definitions = package.get("CFDefinitions")
+    if isinstance(definitions, dict):
+        kept: dict[str, Any] = {}
+        for key, value in definitions.items():
+            if isinstance(value, list):
+                value = [e for e in value if not _platform_definition(key, e)]
+            if value not in (None, [], {}):
+                kept[key] = value
+        if kept:
+            out["definitions"] = kept
+    rubrics = package.get("CFRubrics")
+    if isinstance(rubrics, list) and rubrics:
+        out["rubrics"] = rubrics
+    if _has_nul(out):
+        problems.add("$.CFDefinitions", gettext("The definitions contain a NUL character."))
+        return {}
+    return out
 
 
 def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dict[uuid.UUID, _Item]:
@@ -665,6 +1003,9 @@ def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dic
                 % {"identifier": identifier, "path": items[identifier].path},
             )
             continue
+        enumeration = item.get("listEnumeration")
+        if isinstance(enumeration, int) and not isinstance(enumeration, bool):
+            enumeration = str(enumeration)
         items[identifier] = _Item(
             index=i,
             path=path,
@@ -674,6 +1015,8 @@ def _read_items(raw: list, doc_id: uuid.UUID | None, problems: _Problems) -> dic
             coding=coding,
             item_type=item_type.strip(),
             extension=extension,
+            raw=item,
+            list_enumeration=enumeration.strip() if isinstance(enumeration, str) else "",
         )
     return items
 
@@ -697,31 +1040,89 @@ def _sequence(association: dict, path: str, problems: _Problems) -> int | None:
     return value
 
 
+@dataclass
+class _Kept:
+    """An association to keep as received (``CompetencyAssociation``)."""
+
+    index: int
+    path: str
+    identifier: uuid.UUID
+    kind: str  # as received
+    anchor: uuid.UUID  # the end in this package
+    target: uuid.UUID  # the other end
+    other: uuid.UUID | None  # the other end, when it is in this package too
+    outgoing: bool
+    received: dict
+    title: str = ""
+    uri: str = ""
+    own: bool = False  # one the platform wrote itself, so one it writes again the same way
+
+
+def _outside_node(association: dict, key: str, path: str, problems: _Problems) -> tuple[str, str]:
+    """An outside end's title and URI, as shown on the competency page."""
+    node = association[key]
+    at = f"{path}.{key}"
+    title = problems.text(node, "title", at, max_length=settings.IMPORT_MAX_CELL_CHARS)
+    uri = problems.text(node, "uri", at, max_length=MAX_URI)
+    return title, uri
+
+
+def _node_text(node: Any, key: str) -> str:
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, str) else ""
+
+
 def _read_associations(
     raw: list,
     items: dict[uuid.UUID, _Item],
     doc_id: uuid.UUID | None,
     problems: _Problems,
-) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
-    """Place items in the tree and collect references; returns references leaving the package
-    as (item in the package, outside identifier, path of the outside node's identifier)."""
+) -> tuple[list[_Kept], list[_Kept]]:
+    """Place items in the tree and collect references.
+
+    Returns the isRelatedTo/exactMatchOf associations leaving the package, and the other
+    associations to keep as received: another tool's cross references and the types the
+    platform does not interpret (isPeerOf, precedes ...). Those are read leniently, as before
+    they were kept: one that is not well formed is left out rather than refused.
+    """
     pairs: set[frozenset[uuid.UUID]] = set()
-    outside: list[tuple[uuid.UUID, uuid.UUID, str]] = []
+    outside: list[_Kept] = []
+    kept: list[_Kept] = []
+    identifiers: dict[uuid.UUID, str] = {}
     for k, association in enumerate(raw):
         path = f"$.CFAssociations[{k}]"
         if not isinstance(association, dict):
             problems.add(path, gettext("A CFAssociation must be an object."))
             continue
-        kind = problems.text(association, "associationType", path, required=True).strip().lower()
-        if kind not in _CHILD_TYPES | _RELATED_TYPES:
-            continue  # isPeerOf, precedes, isTranslationOf ...: nothing to map them to
-        problems.identifier(association, "identifier", path)
-        problems.text(association, "uri", path, required=True)
-        problems.moment(association, "lastChangeDateTime", path)
-        origin = problems.node(association, "originNodeURI", path)
-        destination = problems.node(association, "destinationNodeURI", path)
-        sequence = _sequence(association, path, problems)
-        if origin is None or destination is None:
+        given = association.get("associationType")
+        kind = given.strip().lower() if isinstance(given, str) else ""
+        interpreted = not kind or kind in _CHILD_TYPES | _RELATED_TYPES
+        here = problems if interpreted else _Problems()
+        kind_text = here.text(association, "associationType", path, required=True, max_length=100)
+        identifier = here.identifier(association, "identifier", path)
+        here.text(association, "uri", path, required=True)
+        here.moment(association, "lastChangeDateTime", path)
+        origin = here.node(association, "originNodeURI", path)
+        destination = here.node(association, "destinationNodeURI", path)
+        sequence = _sequence(association, path, here)
+        unchecked = {
+            key: value
+            for key, value in association.items()
+            if key not in ("associationType", "uri", "lastChangeDateTime", "identifier")
+        }
+        if _has_nul(unchecked):
+            here.add(path, gettext("This association contains a NUL character."))
+        if identifier is not None and identifier in identifiers:
+            here.add(
+                f"{path}.identifier",
+                gettext("Identifier %(identifier)s is also used by %(path)s.")
+                % {"identifier": identifier, "path": identifiers[identifier]},
+            )
+        if here.errors and not interpreted:
+            continue  # an association the platform does not interpret, not well formed
+        if identifier is not None:
+            identifiers.setdefault(identifier, path)
+        if origin is None or destination is None or identifier is None or not kind_text:
             continue
         origin_at = f"{path}.originNodeURI.identifier"
         destination_at = f"{path}.destinationNodeURI.identifier"
@@ -766,24 +1167,67 @@ def _read_associations(
                 continue
             child.parent, child.sequence = parent, sequence
             child.placed_by, child.placed_index = path, k
+            if identifier != association_identifier(IS_CHILD_OF, origin, destination):
+                child.child_of = association  # another tool's: written back as it came
             continue
-        # isRelatedTo / exactMatchOf: a cross reference.
         if origin == destination or doc_id in (origin, destination):
             continue
+        own = kind_text == IS_RELATED_TO and identifier == association_identifier(
+            IS_RELATED_TO, origin, destination
+        )
+
+        common = {
+            "index": k,
+            "path": path,
+            "identifier": identifier,
+            "kind": kind_text,
+            "received": association,
+        }
         if origin in items and destination in items:
-            pair = frozenset((origin, destination))
-            if pair not in pairs:
-                pairs.add(pair)
-                items[origin].related.append(destination)
-        elif origin in items:
-            outside.append((origin, destination, destination_at))
-        elif destination in items:
-            outside.append((destination, origin, origin_at))
-        else:
+            node = association["destinationNodeURI"]
+            if kind in _RELATED_TYPES:  # a cross reference
+                pair = frozenset((origin, destination))
+                if pair not in pairs:
+                    pairs.add(pair)
+                    items[origin].related.append(destination)
+                if own and str(origin) < str(destination):
+                    continue  # the platform writes this one again, the same way
+            kept.append(
+                _Kept(
+                    **common,
+                    anchor=origin,
+                    target=destination,
+                    other=destination,
+                    outgoing=True,
+                    title=_node_text(node, "title"),
+                    uri=_node_text(node, "uri"),
+                )
+            )
+        elif origin in items or destination in items:
+            inside, far, key = (
+                (origin, destination, "destinationNodeURI")
+                if origin in items
+                else (destination, origin, "originNodeURI")
+            )
+            title, uri = _outside_node(association, key, path, here)
+            if here.errors and not interpreted:
+                continue
+            entry = _Kept(
+                **common,
+                anchor=inside,
+                target=far,
+                other=None,
+                outgoing=inside == origin,
+                title=title,
+                uri=uri,
+                own=own and inside == origin,
+            )
+            (outside if kind in _RELATED_TYPES else kept).append(entry)
+        elif interpreted:
             problems.add(
                 path, gettext("Neither end of this association is a CFItem in this package.")
             )
-    return outside
+    return outside, kept
 
 
 def _break_cycles(items: dict[uuid.UUID, _Item], problems: _Problems) -> None:
@@ -808,13 +1252,41 @@ def _break_cycles(items: dict[uuid.UUID, _Item], problems: _Problems) -> None:
             state[n] = True
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Order codes as people read them: "1.2" before "1.10", "a" before "B".
+
+    Digit runs compare by value without becoming integers, so no code is too long to sort.
+    """
+    key = []
+    for n, part in enumerate(_DIGITS.split(text.casefold())):
+        if n % 2:
+            digits = part.lstrip("0") or "0"
+            key.append((0, len(digits), digits))
+        elif part:
+            key.append((1, 0, part))
+    return tuple(key)
+
+
+def _sibling_order(item: _Item) -> tuple:
+    """sequenceNumber; without one, listEnumeration, then the code; then file order."""
+    return (
+        (0, item.sequence) if item.sequence is not None else (1, 0),
+        (0, natural_key(item.list_enumeration)) if item.list_enumeration else (1, ()),
+        (0, natural_key(item.coding)) if item.coding else (1, ()),
+        item.index,
+    )
+
+
 def _tree_order(items: dict[uuid.UUID, _Item]) -> list[tuple[_Item, int, int]]:
-    """(item, depth, 1-based position among siblings), parents first, by sequenceNumber."""
+    """(item, depth, 1-based position among siblings), parents first, siblings in order."""
     children: dict[uuid.UUID | None, list[_Item]] = defaultdict(list)
     for item in items.values():
         children[item.parent].append(item)
     for siblings in children.values():
-        siblings.sort(key=lambda i: (i.sequence is None, i.sequence or 0, i.index))
+        siblings.sort(key=_sibling_order)
     out: list[tuple[_Item, int, int]] = []
     stack = [(item, 1, n) for n, item in enumerate(children[None], start=1)][::-1]
     while stack:
@@ -841,7 +1313,9 @@ def _item_fields(item: _Item, idnumber: str, problems: _Problems) -> CompetencyD
                 % {"key": "humanCodingScheme", "limit": 50},
             )
         data.code = item.coding[:50]
+        # Another tool's statement: kept as it came, blank lines and line breaks included.
         data.description = "" if item.full_statement == item.short_name else item.full_statement
+        data.description_format = Competency.DescriptionFormat.MARKDOWN
         return data
     where = f"{item.path}.extensions.{EXTENSION}"
     if "code" in extension:
@@ -858,6 +1332,14 @@ def _item_fields(item: _Item, idnumber: str, problems: _Problems) -> CompetencyD
         data.description = problems.text(extension, "description", where)
     else:
         data.description = item.full_statement
+    description_format = extension.get("descriptionFormat", Competency.DescriptionFormat.HTML)
+    if description_format not in Competency.DescriptionFormat.values:
+        problems.add(
+            f"{where}.descriptionFormat",
+            gettext('\'%(key)s\' must be "html" or "markdown".') % {"key": "descriptionFormat"},
+        )
+        description_format = Competency.DescriptionFormat.HTML
+    data.description_format = description_format
     rule_type = extension.get("ruleType") or ""
     if rule_type not in Competency.RuleType.values:
         problems.add(
@@ -908,8 +1390,11 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
         raise _fail(filename, gettext("The file must hold a JSON object (a CASE CFPackage)."))
     problems = _Problems()
     framework, doc_id, derive_taxonomy = _read_document(package.get("CFDocument"), problems)
+    kept_definitions = _read_definitions(package, problems)
+    if kept_definitions:
+        framework.case_document = {**framework.case_document, **kept_definitions}
     items = _read_items(_list(package, "CFItems", problems), doc_id, problems)
-    outside = _read_associations(
+    outside, kept = _read_associations(
         _list(package, "CFAssociations", problems), items, doc_id, problems
     )
     _break_cycles(items, problems)
@@ -950,27 +1435,43 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
             )
             too_deep = True
 
-    for item, _depth, position in ordered:
+    for item, depth, position in ordered:
         competency = _item_fields(item, idnumbers[item.identifier], problems)
         competency.parent_idnumber = idnumbers[item.parent] if item.parent else ""
         competency.sort_order = position
         competency.cross_references = sorted(idnumbers[ref] for ref in item.related)
+        competency.case_item = _kept_item(item, competency, depth, position, doc_id, problems)
         framework.competencies.append(competency)
 
+    # A cross reference the platform wrote to an item it holds is a cross reference again;
+    # any other association leaving the package is kept as it came, and its far end is found
+    # whenever one of the platform's frameworks holds it.
     known = set(
-        Competency.objects.filter(identifier__in={target for _, target, _ in outside})
+        Competency.objects.filter(identifier__in={o.target for o in outside if o.own})
         .values_list("identifier", flat=True)
         .distinct()
     )
-    for source, target, where in outside:
-        if target not in known:
-            problems.add(
-                where,
-                gettext("No competency %(identifier)s exists in this package or on this platform.")
-                % {"identifier": target},
+    for o in outside:
+        if o.own and o.target in known:
+            if (idnumbers[o.anchor], o.target) not in framework.external_references:
+                framework.external_references.append((idnumbers[o.anchor], o.target))
+        else:
+            kept.append(o)
+    for k in sorted(kept, key=lambda k: k.index):
+        framework.associations.append(
+            AssociationData(
+                idnumber=idnumbers[k.anchor],
+                identifier=k.identifier,
+                association_type=k.kind,
+                target_identifier=k.target,
+                outgoing=k.outgoing,
+                other_idnumber=idnumbers[k.other] if k.other else "",
+                target_title=k.title,
+                target_uri=k.uri,
+                received=k.received,
+                where=k.path,
             )
-        elif (idnumbers[source], target) not in framework.external_references:
-            framework.external_references.append((idnumbers[source], target))
+        )
 
     if derive_taxonomy:
         framework.taxonomy = _taxonomy(ordered)
@@ -980,6 +1481,33 @@ def parse_case_package(data: bytes, filename: str) -> FrameworkData:
     if problems.errors:
         raise ImportFailed(filename, problems.errors)
     return framework
+
+
+def _kept_item(
+    item: _Item,
+    competency: CompetencyData,
+    depth: int,
+    position: int,
+    doc_id: uuid.UUID | None,
+    problems: _Problems,
+) -> dict[str, Any] | None:
+    """What the CFItem (and another tool's isChildOf placing it) said beyond the platform's
+    fields, to write back, with the digests of what each kept field depends on (see _kept)."""
+    kept = _kept(
+        item.raw, item.path, _ITEM_MODELLED, _ITEM_WRITTEN, problems, _ITEM_CHECKED, item.extension
+    )
+    if item.child_of is not None:
+        kept["childOf"] = item.child_of
+    if not kept:
+        return None
+    kept["bound"] = item_bases(
+        competency,
+        parent=str(item.parent) if item.parent else "",
+        position=position,
+        depth=depth,
+        document=str(doc_id),
+    )
+    return kept
 
 
 def _taxonomy(ordered: list[tuple[_Item, int, int]]) -> list[str]:

@@ -73,6 +73,7 @@ _RULE_NAMES = {
 
 FORMAT_HTML = "1"
 FORMAT_PLAIN = "2"  # Moodle's FORMAT_PLAIN; everything else is stored as it comes.
+FORMAT_MARKDOWN = "4"  # Moodle's FORMAT_MARKDOWN: kept as markdown text (as CASE statements are)
 IDNUMBER_MAX = 100  # Framework.idnumber and Competency.idnumber
 SHORTNAME_MAX = 255  # Framework.title and Competency.short_name
 CODE_MAX = 50  # Competency.code
@@ -178,9 +179,11 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
 def export_moodle_csv(data: FrameworkData) -> bytes:
     """Write a framework as a Moodle CSV (UTF-8) that Moodle and ``parse_moodle_csv`` read back.
 
-    Cross references to other frameworks held as identifiers (``external_references``) have no
-    place in this format and are left out. Raises ValueError for a scale value or taxonomy label
-    containing a comma, which Moodle's comma lists cannot hold.
+    Cross references to other frameworks held as identifiers (``external_references``) and CASE
+    associations kept as received have no place in this format and are left out; markdown
+    descriptions (from CASE statements) are written in Moodle's markdown format. Raises
+    ValueError for a scale value or taxonomy label containing a comma, which Moodle's comma
+    lists cannot hold.
     """
     for message, values in (
         (
@@ -229,7 +232,9 @@ def export_moodle_csv(data: FrameworkData) -> bytes:
                 c.idnumber,
                 c.short_name,
                 c.description,
-                FORMAT_HTML,
+                FORMAT_MARKDOWN
+                if c.description_format == Competency.DescriptionFormat.MARKDOWN
+                else FORMAT_HTML,
                 "",
                 "",
                 RULE_CLASSES.get(c.rule_type, c.rule_type or ""),
@@ -546,6 +551,11 @@ def _competency(
         parent_idnumber=parent,
         code=idnumber if len(idnumber) <= CODE_MAX else "",
         description=_description(cells),
+        description_format=(
+            Competency.DescriptionFormat.MARKDOWN
+            if cells[DESCRIPTION_FORMAT].strip() == FORMAT_MARKDOWN
+            else Competency.DescriptionFormat.HTML
+        ),
         sort_order=siblings[parent],
         rule_type=_rule_type(row, cells[RULE_TYPE], errors),
         rule_outcome=_rule_outcome(row, cells[RULE_OUTCOME], errors),

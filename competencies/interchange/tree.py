@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext, pgettext
 
 from competencies.models import Competency, Framework, ScaleValue
+from competencies.models.frameworks import CompetencyAssociation
 from ksf.imports.tabular import ImportFailed, RowError
 
 
@@ -30,13 +31,32 @@ class CompetencyData:
     parent_idnumber: str = ""
     code: str = ""
     description: str = ""
+    description_format: str = Competency.DescriptionFormat.HTML.value
     sort_order: int | None = None  # position among siblings; None: file order
     identifier: uuid.UUID | None = None
     rule_type: str = ""
     rule_outcome: int = 0
     rule_config: object = None
     cross_references: list[str] = field(default_factory=list)  # idnumbers or "framework:idnumber"
+    # What a CASE package said about the item beyond the platform's fields (see case.py).
+    case_item: dict | None = None
     where: str = ""  # "row 12" or "$.CFItems[3]" for error messages
+
+
+@dataclass
+class AssociationData:
+    """A CASE association kept as received (``CompetencyAssociation``)."""
+
+    idnumber: str  # the competency at this framework's end
+    identifier: uuid.UUID
+    association_type: str
+    target_identifier: uuid.UUID  # the other end's CFItem identifier
+    outgoing: bool = True  # this framework's end is the origin
+    other_idnumber: str = ""  # the other end, when it is in this framework too
+    target_title: str = ""
+    target_uri: str = ""
+    received: dict = field(default_factory=dict)
+    where: str = ""
 
 
 @dataclass
@@ -55,6 +75,9 @@ class FrameworkData:
     validity_months: int | None = None
     # Cross references to items outside this framework: (from idnumber, target identifier uuid)
     external_references: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+    # CASE associations kept as received, and what a CASE CFDocument said beyond these fields.
+    associations: list[AssociationData] = field(default_factory=list)
+    case_document: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,6 +186,12 @@ def problems(data: FrameworkData) -> list[Problem]:
                 c.where,
                 gettext("Code '%(code)s…' is longer than 50 characters.") % {"code": c.code[:40]},
             )
+        if c.description_format not in Competency.DescriptionFormat.values:
+            err(
+                c.where,
+                gettext("Unknown description format '%(format)s'.")
+                % {"format": c.description_format[:40]},
+            )
     for c in data.competencies:
         if c.parent_idnumber and c.parent_idnumber not in seen:
             err(
@@ -179,6 +208,16 @@ def problems(data: FrameworkData) -> list[Problem]:
                     % {"idnumber": ref},
                     "cross_references",
                 )
+    for a in data.associations:
+        for idnumber in (a.idnumber, a.other_idnumber):
+            if idnumber and idnumber not in seen:
+                err(
+                    a.where,
+                    gettext("Association from unknown ID number '%(idnumber)s'.")
+                    % {"idnumber": idnumber},
+                )
+        if not a.association_type or len(a.association_type) > 100:
+            err(a.where, gettext("An association type must have 1 to 100 characters."))
     _check_shape(data.competencies, seen, err)
     return found
 
@@ -277,6 +316,7 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
         source_url=data.source_url,
         taxonomy=data.taxonomy,
         validity_months=data.validity_months,
+        case_document=data.case_document or {},
         owner=user,
         live=False,
     )
@@ -300,8 +340,9 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
         )
         for i, v in enumerate(scale)
     )
-    _save_tree(framework, data.competencies)
+    saved = _save_tree(framework, data.competencies)
     _save_references(framework, data)
+    _save_associations(saved, data.associations)
     framework.save_revision(user=user, log_action=True)
     return framework
 
@@ -334,6 +375,8 @@ def _save_tree(framework: Framework, items: list[CompetencyData]) -> dict[str, C
             code=c.code,
             short_name=c.short_name[:255],
             description=c.description,
+            description_format=c.description_format or Competency.DescriptionFormat.HTML,
+            case_item=c.case_item or None,
             sort_order=c.sort_order if c.sort_order is not None else i,
             depth=depth[c.idnumber],
             rule_type=c.rule_type or "",
@@ -386,6 +429,26 @@ def _save_references(framework: Framework, data: FrameworkData) -> None:
     )
 
 
+def _save_associations(saved: dict[str, Competency], rows: list[AssociationData]) -> None:
+    CompetencyAssociation.objects.bulk_create(
+        [
+            CompetencyAssociation(
+                competency=saved[a.idnumber],
+                other=saved[a.other_idnumber] if a.other_idnumber else None,
+                identifier=a.identifier,
+                association_type=a.association_type,
+                outgoing=a.outgoing,
+                target_identifier=a.target_identifier,
+                target_title=a.target_title,
+                target_uri=a.target_uri,
+                received=a.received,
+            )
+            for a in rows
+        ],
+        batch_size=500,
+    )
+
+
 def framework_to_data(framework: Framework) -> FrameworkData:
     """Read a framework (any version) into the neutral shape for export."""
     items = list(
@@ -411,17 +474,35 @@ def framework_to_data(framework: Framework) -> FrameworkData:
                 parent_idnumber=c.parent.idnumber if c.parent else "",
                 code=c.code,
                 description=c.description,
+                description_format=c.description_format,
                 sort_order=c.sort_order,
                 identifier=c.identifier,
                 rule_type=c.rule_type,
                 rule_outcome=c.rule_outcome,
                 rule_config=c.rule_config,
                 cross_references=sorted(refs),
+                case_item=c.case_item,
             )
         )
     header = framework_header(framework)
     header.competencies = comps
     header.external_references = external
+    header.associations = [
+        AssociationData(
+            idnumber=a.competency.idnumber,
+            identifier=a.identifier,
+            association_type=a.association_type,
+            target_identifier=a.target_identifier,
+            outgoing=a.outgoing,
+            other_idnumber=a.other.idnumber if a.other else "",
+            target_title=a.target_title,
+            target_uri=a.target_uri,
+            received=a.received,
+        )
+        for a in CompetencyAssociation.objects.filter(competency__framework=framework)
+        .select_related("competency", "other")
+        .order_by("pk")
+    ]
     return header
 
 
@@ -442,6 +523,7 @@ def framework_header(framework: Framework) -> FrameworkData:
         ],
         identifier=framework.identifier,
         validity_months=framework.validity_months,
+        case_document=dict(framework.case_document or {}),
     )
 
 

@@ -98,6 +98,16 @@ class Framework(
         related_name="+",
         verbose_name=gettext_lazy("owner"),
     )
+    case_document = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What an imported CASE package said about the framework that the platform does not "
+            "model (its URI, definitions ...), written back on export."
+        ),
+        verbose_name=gettext_lazy("CASE document as received"),
+    )
     previous_version = models.ForeignKey(
         "self",
         null=True,
@@ -207,6 +217,10 @@ class Competency(models.Model):
         ALL = "all", _("All children are complete")
         POINTS = "points", _("Points from children (with required children)")
 
+    class DescriptionFormat(models.TextChoices):
+        HTML = "html", _("HTML")
+        MARKDOWN = "markdown", _("Markdown text (as CASE statements are written)")
+
     class RuleOutcome(models.IntegerChoices):
         NONE = 0, _("Do nothing")
         EVIDENCE = 1, _("Attach evidence")
@@ -239,6 +253,23 @@ class Competency(models.Model):
     )
     short_name = models.CharField(max_length=255, verbose_name=gettext_lazy("short name"))
     description = models.TextField(blank=True, verbose_name=gettext_lazy("description"))
+    description_format = models.CharField(
+        max_length=10,
+        choices=DescriptionFormat.choices,
+        default=DescriptionFormat.HTML,
+        help_text=_("Markdown text is kept as it came, blank lines and line breaks included."),
+        verbose_name=gettext_lazy("description format"),
+    )
+    case_item = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What an imported CASE package said about this item that the platform does not "
+            "model, written back on export while it still holds."
+        ),
+        verbose_name=gettext_lazy("CASE item as received"),
+    )
     sort_order = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("sort order"))
     depth = models.PositiveSmallIntegerField(default=1, verbose_name=gettext_lazy("depth"))
     rule_type = models.CharField(
@@ -285,3 +316,58 @@ class Competency(models.Model):
             if node.pk == self.pk:
                 raise ValidationError({"parent": gettext("A competency cannot sit under itself.")})
             node = node.parent
+
+
+class CompetencyAssociation(models.Model):
+    """A CASE association kept as it arrived, for what the tree and cross references cannot hold.
+
+    That is another tool's isRelatedTo or exactMatchOf (its own identifier and type), any
+    association to an item outside the framework (another framework's CFItem, known by
+    identifier, URI and title), and association types the platform does not interpret
+    (isPeerOf, precedes ...). ``competency`` is this framework's end; ``other`` is the other end
+    when it is in this framework too. An outside end is looked up by ``target_identifier``
+    whenever it is shown, so it leads to the local competency once a framework holding that item
+    is published here. Exported unchanged from ``received``.
+    """
+
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.CASCADE,
+        related_name="case_associations",
+        verbose_name=gettext_lazy("competency"),
+    )
+    other = models.ForeignKey(
+        Competency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("other end in this framework"),
+    )
+    identifier = models.UUIDField(verbose_name=gettext_lazy("identifier"))
+    association_type = models.CharField(
+        max_length=100, verbose_name=gettext_lazy("association type")
+    )
+    outgoing = models.BooleanField(
+        default=True,
+        help_text=_("Whether this competency is the origin of the association."),
+        verbose_name=gettext_lazy("outgoing"),
+    )
+    target_identifier = models.UUIDField(
+        db_index=True, verbose_name=gettext_lazy("identifier of the other end")
+    )
+    target_title = models.TextField(blank=True, verbose_name=gettext_lazy("title of the other end"))
+    target_uri = models.TextField(blank=True, verbose_name=gettext_lazy("URI of the other end"))
+    received = models.JSONField(verbose_name=gettext_lazy("association as received"))
+
+    class Meta:
+        verbose_name = gettext_lazy("CASE association")
+        verbose_name_plural = gettext_lazy("CASE associations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competency", "identifier"], name="competency_association_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency} {self.association_type} {self.target_identifier}"

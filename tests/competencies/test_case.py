@@ -381,8 +381,9 @@ def _mutate_two_parents(p):
     p["CFAssociations"].append(extra)
 
 
-def _mutate_unknown_external(p):
-    p["CFAssociations"][4]["destinationNodeURI"]["identifier"] = str(uuid.uuid4())
+def _mutate_external_not_a_uuid(p):
+    # An item outside the package is kept (see below); it still needs an identifier.
+    p["CFAssociations"][4]["destinationNodeURI"]["identifier"] = "HWB-9"
 
 
 def _mutate_missing_statement(p):
@@ -398,7 +399,7 @@ def _mutate_missing_statement(p):
         (_mutate_child_of_unknown, "$.CFAssociations[1].destinationNodeURI.identifier"),
         (_mutate_cycle, "$.CFAssociations[0]"),
         (_mutate_two_parents, "$.CFAssociations[6]"),
-        (_mutate_unknown_external, "$.CFAssociations[4].destinationNodeURI.identifier"),
+        (_mutate_external_not_a_uuid, "$.CFAssociations[4].destinationNodeURI.identifier"),
         (_mutate_missing_statement, "$.CFItems[3].fullStatement"),
     ],
 )
@@ -410,6 +411,23 @@ def test_bad_packages_fail_with_a_json_path_and_write_nothing(db, mutate, path):
     assert path in [e.column for e in failed.value.errors], failed.value
     assert not Framework.objects.exists()
     assert not Competency.objects.exists()
+
+
+def test_an_association_to_an_item_outside_the_package_is_kept(db):
+    package = v10_package()
+    outside = str(uuid.uuid4())
+    package["CFAssociations"][4]["destinationNodeURI"] = {
+        "title": "HWB 0-01b Another framework's item",
+        "identifier": outside,
+        "uri": f"https://case.example.org/uri/{outside}",
+    }
+    framework = import_case_package(dump(package), filename="hwb.json", user=None)
+    kept, peer = framework_to_data(framework).associations  # isPeerOf is kept too
+    assert peer.association_type == "isPeerOf" and peer.other_idnumber == "HWB 0-02a"
+    assert (kept.idnumber, str(kept.target_identifier)) == ("HWB 0-01a", outside)
+    assert kept.association_type == "exactMatchOf"
+    exported = export(framework)["CFAssociations"]
+    assert package["CFAssociations"][4] in exported
 
 
 def test_cycle_message_names_the_items(db):
