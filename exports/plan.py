@@ -296,8 +296,14 @@ def cpd_lines(person: StaffMember, start: datetime.date, end: datetime.date) -> 
 # Builders -----------------------------------------------------------------------------------
 
 
-def build_plan(person: StaffMember, today: datetime.date | None = None) -> DevelopmentPlan:
-    """Everything a person's development plan shows, as of ``today``."""
+def build_plan(
+    person: StaffMember, today: datetime.date | None = None, *, is_self: bool = True
+) -> DevelopmentPlan:
+    """Everything a person's development plan shows, as of ``today``.
+
+    ``is_self``: the person reads it ("you"); otherwise the next steps name them ("their"),
+    as the development page does for the same reader.
+    """
     today = today or dates.today()
     assignments = (
         PostAssignment.objects.current(today)
@@ -305,7 +311,7 @@ def build_plan(person: StaffMember, today: datetime.date | None = None) -> Devel
         .select_related("post", "team", "team__site", "line_manager")
         .order_by("start_date", "pk")
     )
-    status = development_statuses([person], today)[person.pk]
+    status = development_statuses([person], today, is_self=is_self)[person.pk]
     due = reviews_due(StaffMember.objects.filter(pk=person.pk), today).get(person.pk)
     pdp = latest_pdp_reviews([person.pk]).get(person.pk)
     objectives = objectives_for([pdp.review_id]).get(pdp.review_id, []) if pdp else []
@@ -386,7 +392,7 @@ def build_team_plans(team: Team, today: datetime.date | None = None) -> TeamPlan
         people.setdefault(a.staff_id, a.staff)
         posts[a.staff_id].append(a.post.title)
     ids = list(people)
-    statuses = development_statuses(people.values(), today)
+    statuses = development_statuses(people.values(), today, is_self=False)  # read by managers
     due = reviews_due(StaffMember.objects.filter(pk__in=ids), today) if ids else {}
     cpd_start = today - relativedelta(months=CPD_TEAM_MONTHS)
     hours = dict(

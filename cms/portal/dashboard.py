@@ -52,6 +52,7 @@ def _me(staff: StaffMember, today: datetime.date) -> dict:
     renewal = staff.hcpc_renewal_date
     days = (renewal - today).days if renewal else None
     status = development_status(staff, today)
+    review_due = next_review_due(staff, today)
     return {
         "assignments": list(selectors.current_assignments(staff)),
         "hcpc_days": days,
@@ -62,7 +63,8 @@ def _me(staff: StaffMember, today: datetime.date) -> dict:
             (r for r in status.rows if r.rag != Rag.GREEN),
             key=lambda r: (r.rag != Rag.RED, r.due or today),
         )[:5],
-        "review_due": next_review_due(staff, today),
+        "review_due": review_due,
+        "review_overdue": review_due is not None and review_due < today,
         "open_review": open_review(staff),
         "unread": unread_for(staff.user).count() if staff.user_id else 0,
         "signoffs": waiting_for(staff.user).count() if staff.user_id else 0,

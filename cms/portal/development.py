@@ -24,7 +24,8 @@ from ksf.selectors import current_assignments
 @login_required
 def person_development(request: HttpRequest, staff_number: str) -> HttpResponse:
     person = access.person_or_404(request.user, staff_number)
-    status = development_status(person)
+    is_self = access.is_self(request.user, person)
+    status = development_status(person, is_self=is_self)
     return render(
         request,
         "portal/development/person.html",
@@ -33,7 +34,7 @@ def person_development(request: HttpRequest, staff_number: str) -> HttpResponse:
             "status": status,
             "counts": status.counts,
             "total": len(status.rows),
-            "is_self": access.is_self(request.user, person),
+            "is_self": is_self,
             "assignments": current_assignments(person),
         },
     )

@@ -29,17 +29,18 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def plan(request: HttpRequest, staff_number: str) -> HttpResponse:
     person = access.person_or_404(request.user, staff_number)
+    is_self = access.is_self(request.user, person)
     return render(
         request,
         "portal/exports/plan.html",
-        {"plan": build_plan(person), "is_self": access.is_self(request.user, person)},
+        {"plan": build_plan(person, is_self=is_self), "is_self": is_self},
     )
 
 
 @login_required
 def plan_xlsx(request: HttpRequest, staff_number: str) -> HttpResponse:
     person = access.person_or_404(request.user, staff_number)
-    built = build_plan(person)
+    built = build_plan(person, is_self=access.is_self(request.user, person))
     return _xlsx(plan_workbook(built), built.filename)
 
 

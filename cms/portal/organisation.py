@@ -149,7 +149,8 @@ def team_development(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": totals,
             "total": sum(totals.values()),
             "overdue_reviews": sum(1 for r in rows if r.review and r.review.overdue),
-            "expiring": sum(r.expiring for r in rows),
+            "signoffs_expiring": sum(r.signoffs_expiring for r in rows),
+            "levels_expiring": sum(r.levels_expiring for r in rows),
             "signoffs_waiting": sum(r.signoffs_waiting for r in rows),
         },
     )

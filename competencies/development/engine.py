@@ -23,7 +23,7 @@ from competencies.development.facts import (
     RequirementFacts,
     State,
 )
-from competencies.development.presenter import RequirementStatus, present
+from competencies.development.presenter import RequirementStatus, present, reader_about
 from competencies.development.registry import requirement_sources
 from ksf import dates
 from ksf.models import PostAssignment, StaffMember
@@ -70,21 +70,28 @@ class DevelopmentStatus:
 
 
 def development_status(
-    person: StaffMember, today: datetime.date | None = None
+    person: StaffMember, today: datetime.date | None = None, *, is_self: bool = True
 ) -> DevelopmentStatus:
-    return development_statuses([person], today)[person.pk]
+    """``is_self``: the person is reading ("you"); otherwise the words name them ("their")."""
+    return development_statuses([person], today, is_self=is_self)[person.pk]
 
 
 def development_statuses(
-    people: Iterable[StaffMember], today: datetime.date | None = None
+    people: Iterable[StaffMember], today: datetime.date | None = None, *, is_self: bool = True
 ) -> dict[int, DevelopmentStatus]:
-    """Status for each person, keyed by staff id, in a constant number of queries."""
+    """Status for each person, keyed by staff id, in a constant number of queries.
+
+    ``is_self``: each person reads their own rows; otherwise someone else (a manager, a
+    workbook for a team) does, and the next steps name the person by first name.
+    """
     today = today or dates.today()
     people = list(people)
     result = {p.pk: DevelopmentStatus(person=p) for p in people}
     facts = requirement_facts(people, today)
     for staff_id, rows in facts.items():
-        result[staff_id].rows = [present(row) for row in rows]
+        person = result[staff_id].person
+        reader = reader_about(person.first_name, is_self)
+        result[staff_id].rows = [present(row, reader) for row in rows]
     return result
 
 

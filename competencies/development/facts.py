@@ -80,6 +80,7 @@ class RequirementFacts:
     post_title: str
     mandatory: bool
     due: datetime.date | None
+    due_passed: bool = False  # ``due`` is before today (whether or not anything is still due)
     verified_on: datetime.date | None = None  # KSF: review signed; competency: sign-off
     expires_on: datetime.date | None = None  # KSF: next review due; competency: validity end
     # KSF outline dimensions
@@ -87,6 +88,10 @@ class RequirementFacts:
     target_level: int | None = None  # the level needed at ``gateway``
     gateway: Gateway | None = None
     held_level: int | None = None  # the level the reviewer agreed
+    # the PDP objective the latest signed review agreed for this dimension, if any
+    objective: str = ""
+    objective_target: datetime.date | None = None
+    objective_status: str = ""  # a ``PDPObjective.Status`` value
     # Required competencies
     competency_id: int | None = None
     framework_title: str = ""

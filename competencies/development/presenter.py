@@ -21,6 +21,26 @@ LONG_DATE = "j F Y"  # 23 November 2026
 SHORT_DATE = "j M Y"  # 23 Nov 2026
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the words: the person themself ("you"), or someone else, who reads the
+    person's first name and "their"."""
+
+    name: str = ""  # the person's first name; empty: the person is reading
+
+    @property
+    def is_self(self) -> bool:
+        return not self.name
+
+
+SELF = Reader()
+
+
+def reader_about(first_name: str, is_self: bool) -> Reader:
+    """The reader of one person's rows: ``SELF``, or a reader who sees ``first_name``."""
+    return SELF if is_self else Reader(name=first_name)
+
+
 def _fact(name: str) -> property:
     return property(lambda self: getattr(self.facts, name), doc=f"``facts.{name}``")
 
@@ -34,6 +54,7 @@ class RequirementStatus:
     """
 
     facts: RequirementFacts
+    reader: Reader = SELF
 
     @cached_property
     def state(self) -> str:
@@ -41,7 +62,17 @@ class RequirementStatus:
 
     @cached_property
     def next_step(self) -> str:
-        return next_step_text(self.facts)
+        return next_step_text(self.facts, self.reader)
+
+    @cached_property
+    def due_text(self) -> str:
+        """'Due by …' or 'Overdue since …'; empty when nothing is still due."""
+        return due_text(self.facts)
+
+    @property
+    def due_by(self) -> datetime.date | None:
+        """The date something is still due by; None when nothing is (e.g. verified)."""
+        return due_by(self.facts)
 
     @cached_property
     def required(self) -> str:
@@ -59,12 +90,16 @@ class RequirementStatus:
     post_title = _fact("post_title")
     mandatory = _fact("mandatory")
     due = _fact("due")
+    due_passed = _fact("due_passed")
     verified_on = _fact("verified_on")
     expires_on = _fact("expires_on")
     dimension_id = _fact("dimension_id")
     target_level = _fact("target_level")
     gateway = _fact("gateway")
     held_level = _fact("held_level")
+    objective = _fact("objective")
+    objective_target = _fact("objective_target")
+    objective_status = _fact("objective_status")
     competency_id = _fact("competency_id")
     framework_title = _fact("framework_title")
     required_value = _fact("required_value")
@@ -75,8 +110,8 @@ class RequirementStatus:
     requested_at = _fact("requested_at")
 
 
-def present(facts: RequirementFacts) -> RequirementStatus:
-    return RequirementStatus(facts=facts)
+def present(facts: RequirementFacts, reader: Reader = SELF) -> RequirementStatus:
+    return RequirementStatus(facts=facts, reader=reader)
 
 
 def long_date(value: datetime.date | None) -> str:
@@ -164,68 +199,205 @@ def state_text(facts: RequirementFacts) -> str:
     return STATES[facts.state](facts)
 
 
+# Due dates -----------------------------------------------------------------------------------
+
+
+def _still_due(f: RequirementFacts) -> tuple[datetime.date | None, bool]:
+    """The date something is still due by, and whether it has passed; (None, False): nothing due.
+
+    A verified competency or a KSF level met with the review more than 90 days away has
+    nothing due, whatever the original due date was; a level met or a sign-off expiring soon
+    is due again by its review or expiry date.
+    """
+    if f.state in (State.MET, State.VERIFIED):
+        return None, False
+    if f.state in (State.REVIEW_DUE_SOON, State.EXPIRING):
+        return f.expires_on, False
+    if f.state in (State.REVIEW_OVERDUE, State.EXPIRED):
+        return f.expires_on, True
+    return f.due, f.due_passed
+
+
+def due_by(facts: RequirementFacts) -> datetime.date | None:
+    """The date something is still due by (past when overdue); None when nothing is due."""
+    return _still_due(facts)[0]
+
+
+def due_text(facts: RequirementFacts) -> str:
+    """'Due by 8 Feb 2027', 'Overdue since 23 Sep 2019', or empty when nothing is due."""
+    day, passed = _still_due(facts)
+    if day is None:
+        return ""
+    if facts.kind == Kind.KSF and facts.state in (State.REVIEW_DUE_SOON, State.REVIEW_OVERDUE):
+        if passed:
+            text = gettext("Review overdue since %(date)s")
+        else:
+            text = gettext("Review due by %(date)s")
+    elif passed and facts.mandatory:
+        text = gettext("Overdue since %(date)s")
+    elif passed:  # desirable requirements are never overdue
+        text = gettext("Was due by %(date)s")
+    else:
+        text = gettext("Due by %(date)s")
+    return text % {"date": short_date(day)}
+
+
 # Next steps -----------------------------------------------------------------------------------
 
 
-def _agree_objective(f: RequirementFacts) -> str:
+def _say(reader: Reader, own: str, other: str, **values: object) -> str:
+    """``own`` (to the person: "you") or ``other`` (about them, by first name: "their")."""
+    if reader.is_self:
+        return own % values
+    return other % {"name": reader.name, **values}
+
+
+def _objective(f: RequirementFacts, r: Reader) -> str:
+    """The next step once the latest signed review agreed a PDP objective for the dimension."""
+    values = {
+        "objective": f.objective,
+        "date": long_date(f.objective_target),
+        "status": objective_status_label(f.objective_status),
+    }
+    if f.objective_status == "achieved":
+        return _say(
+            r,
+            gettext(
+                "PDP objective “%(objective)s” achieved (target %(date)s): "
+                "show the evidence at your next review."
+            ),
+            gettext(
+                "PDP objective “%(objective)s” achieved (target %(date)s): "
+                "%(name)s shows the evidence at their next review."
+            ),
+            **values,
+        )
+    return _say(
+        r,
+        gettext("Work on your PDP objective “%(objective)s” by %(date)s (%(status)s)."),
+        gettext(
+            "%(name)s is working on their PDP objective “%(objective)s” by %(date)s (%(status)s)."
+        ),
+        **values,
+    )
+
+
+def _agree_objective(f: RequirementFacts, r: Reader) -> str:
+    if f.objective:
+        return _objective(f, r)
     return gettext("Agree a PDP objective to reach level %(level)s.") % {"level": f.target_level}
 
 
-def _waiting(f: RequirementFacts) -> str:
+def objective_status_label(status: str) -> str:
+    return {
+        "not_started": pgettext("PDP objective status", "not started"),
+        "in_progress": pgettext("PDP objective status", "in progress"),
+        "achieved": pgettext("PDP objective status", "achieved"),
+        "carried_forward": pgettext("PDP objective status", "carried forward"),
+    }.get(status, status)
+
+
+def _waiting(f: RequirementFacts, r: Reader) -> str:
     asked = short_date(dates.local_date(f.requested_at)) if f.requested_at else ""
     if f.requested_from and asked:
-        text = gettext("Waiting for %(assessor)s (asked %(date)s).")
-    elif f.requested_from:
-        text = gettext("Waiting for %(assessor)s.")
-    elif asked:
-        text = gettext("Waiting for your assessor (asked %(date)s).")
-    else:
-        text = gettext("Waiting for your assessor.")
-    return text % {"assessor": f.requested_from, "date": asked}
+        return gettext("Waiting for %(assessor)s (asked %(date)s).") % {
+            "assessor": f.requested_from,
+            "date": asked,
+        }
+    if f.requested_from:
+        return gettext("Waiting for %(assessor)s.") % {"assessor": f.requested_from}
+    if asked:
+        return _say(
+            r,
+            gettext("Waiting for your assessor (asked %(date)s)."),
+            gettext("Waiting for %(name)s's assessor (asked %(date)s)."),
+            date=asked,
+        )
+    return _say(
+        r, gettext("Waiting for your assessor."), gettext("Waiting for %(name)s's assessor.")
+    )
 
 
-KSF_NEXT_STEPS: dict[State, Callable[[RequirementFacts], str]] = {
-    State.NOT_ASSESSED: lambda f: gettext("Prepare evidence for your development review."),
-    State.MET: lambda f: gettext("Nothing to do until your review."),
-    State.REVIEW_DUE_SOON: lambda f: (
+Step = Callable[[RequirementFacts, Reader], str]
+
+KSF_NEXT_STEPS: dict[State, Step] = {
+    State.NOT_ASSESSED: lambda f, r: _say(
+        r,
+        gettext("Prepare evidence for your development review."),
+        gettext("%(name)s prepares evidence for their development review."),
+    ),
+    State.MET: lambda f, r: _say(
+        r,
+        gettext("Nothing to do until your review."),
+        gettext("Nothing to do until %(name)s's review."),
+    ),
+    State.REVIEW_DUE_SOON: lambda f, r: (
         gettext("Review due by %(date)s.") % {"date": long_date(f.expires_on)}
     ),
-    State.REVIEW_OVERDUE: lambda f: gettext(
-        "Your development review is overdue: agree a date with your manager."
+    State.REVIEW_OVERDUE: lambda f, r: _say(
+        r,
+        gettext("Your development review is overdue: agree a date with your manager."),
+        gettext("%(name)s's development review is overdue: agree a date with their line manager."),
     ),
     State.ASSESSED_BELOW: _agree_objective,
     State.BELOW_LEVEL: _agree_objective,
-    State.OVERDUE: lambda f: gettext("Overdue: agree a development review with your line manager."),
+    State.OVERDUE: lambda f, r: _say(
+        r,
+        gettext("Overdue: agree a development review with your line manager."),
+        gettext("Overdue: %(name)s needs a development review agreed with their line manager."),
+    ),
 }
 
-COMPETENCY_NEXT_STEPS: dict[State, Callable[[RequirementFacts], str]] = {
-    State.NOT_STARTED: lambda f: (
-        gettext("Self-assess and ask for sign-off by %(date)s.") % {"date": long_date(f.due)}
+COMPETENCY_NEXT_STEPS: dict[State, Step] = {
+    State.NOT_STARTED: lambda f, r: _say(
+        r,
+        gettext("Self-assess and ask for sign-off by %(date)s."),
+        gettext("%(name)s self-assesses and asks for sign-off by %(date)s."),
+        date=long_date(f.due),
     ),
-    State.OVERDUE: lambda f: (
-        gettext("Overdue since %(date)s: self-assess and ask for sign-off.")
-        % {"date": long_date(f.due)}
+    State.OVERDUE: lambda f, r: _say(
+        r,
+        gettext("Overdue since %(date)s: self-assess and ask for sign-off."),
+        gettext("Overdue since %(date)s: %(name)s self-assesses and asks for sign-off."),
+        date=long_date(f.due),
     ),
-    State.VERIFIED: lambda f: gettext("Nothing to do."),
-    State.EXPIRING: lambda f: (
-        gettext("Ask for sign-off again before %(date)s.") % {"date": long_date(f.expires_on)}
+    State.VERIFIED: lambda f, r: gettext("Nothing to do."),
+    State.EXPIRING: lambda f, r: _say(
+        r,
+        gettext("Ask for sign-off again before %(date)s."),
+        gettext("%(name)s asks for sign-off again before %(date)s."),
+        date=long_date(f.expires_on),
     ),
     State.AWAITING_SIGN_OFF: _waiting,
-    State.SELF_ASSESSED: lambda f: gettext("Ask an assessor to sign this off."),
-    State.SIGN_OFF_DECLINED: lambda f: gettext(
-        "Read the assessor's comment, gather more evidence and ask again."
+    State.SELF_ASSESSED: lambda f, r: _say(
+        r,
+        gettext("Ask an assessor to sign this off."),
+        gettext("%(name)s asks an assessor to sign this off."),
     ),
-    State.EXPIRED: lambda f: gettext("Ask for sign-off again."),
-    State.BELOW_LEVEL: lambda f: (
-        gettext("Work towards %(required)s and ask for sign-off.") % {"required": required_text(f)}
+    State.SIGN_OFF_DECLINED: lambda f, r: _say(
+        r,
+        gettext("Read the assessor's comment, gather more evidence and ask again."),
+        gettext("%(name)s reads the assessor's comment, gathers more evidence and asks again."),
+    ),
+    State.EXPIRED: lambda f, r: _say(
+        r,
+        gettext("Ask for sign-off again."),
+        gettext("%(name)s asks for sign-off again."),
+    ),
+    State.BELOW_LEVEL: lambda f, r: _say(
+        r,
+        gettext("Work towards %(required)s and ask for sign-off."),
+        gettext("%(name)s works towards %(required)s and asks for sign-off."),
+        required=required_text(f),
     ),
 }
 
-NEXT_STEPS: dict[Kind, dict[State, Callable[[RequirementFacts], str]]] = {
+NEXT_STEPS: dict[Kind, dict[State, Step]] = {
     Kind.KSF: KSF_NEXT_STEPS,
     Kind.COMPETENCY: COMPETENCY_NEXT_STEPS,
 }
 
 
-def next_step_text(facts: RequirementFacts) -> str:
-    return NEXT_STEPS[facts.kind][facts.state](facts)
+def next_step_text(facts: RequirementFacts, reader: Reader | None = None) -> str:
+    """What to do next, said to the person (``reader`` omitted) or about them to someone else."""
+    return NEXT_STEPS[facts.kind][facts.state](facts, reader or SELF)

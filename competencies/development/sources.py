@@ -1,7 +1,7 @@
 """The two built-in requirement sources: a post's KSF outline and its required competencies.
 
 Each turns a batch of current post assignments into facts rows in a fixed number of queries
-(the KSF outline: outline entries plus the two review-facts reads; the competencies: the
+(the KSF outline: outline entries plus the three review-facts reads; the competencies: the
 requirements, the frameworks' first proficient values and the claims). They are registered
 through the ``register_requirement_source`` hook (see ``competencies.development.registry``)
 in ``competencies/wagtail_hooks.py``; the engine never imports them.
@@ -51,8 +51,15 @@ class KSFOutlineSource:
             assessed = facts.assessed.get(a.staff_id, {})
             passed = (a.staff_id, a.post_id) in facts.foundation_passed
             last_signed = facts.last_signed.get(a.staff_id)
+            objectives = facts.objectives.get(a.staff_id, {})
             for entry in outlines.get(a.post_id, []):
-                found[a.staff_id].append(ksf_facts(a, entry, assessed, passed, last_signed, today))
+                row = ksf_facts(a, entry, assessed, passed, last_signed, today)
+                agreed = objectives.get(entry.dimension_id)
+                if agreed is not None:
+                    row.objective = agreed.objective
+                    row.objective_target = agreed.target_date
+                    row.objective_status = agreed.status
+                found[a.staff_id].append(row)
         return found
 
 
@@ -92,6 +99,7 @@ def ksf_facts(
         post_title=a.post.title,
         mandatory=True,
         due=due,
+        due_passed=today > due,
         verified_on=signed_on if level is not None else None,
         expires_on=expires_on,
         dimension_id=entry.dimension_id,
@@ -179,6 +187,7 @@ def competency_facts(
         framework_title=req.competency.framework.title,
         required_value=required.name if required else "",
     )
+    row.due_passed = row.due is not None and today > row.due
     need = required.sort_order if required else 0
     verified = [c for c in claims if c.status == Attainment.Status.VERIFIED]
     at_level = [c for c in verified if c.value.sort_order >= need]
@@ -218,7 +227,7 @@ def competency_facts(
         row.state = State.EXPIRED
     elif verified:
         row.state = State.BELOW_LEVEL
-    if req.mandatory and ((row.due is not None and today > row.due) or expired):
+    if req.mandatory and (row.due_passed or expired):
         row.rag = Rag.RED
         if row.state is State.NOT_STARTED:
             row.state = State.OVERDUE

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from competencies.development.engine import EXPIRY_WARNING_DAYS, development_statuses
+from competencies.development.engine import EXPIRY_WARNING_DAYS, Kind, development_statuses
 from competencies.models import Attainment
 from ksf import dates
 from ksf.models import PostAssignment, StaffMember
@@ -17,7 +17,9 @@ class PersonOverview:
     person: StaffMember
     posts: list[str]
     counts: dict[str, int]
-    expiring: int
+    expiring: int  # requirements of either kind expiring within 90 days
+    signoffs_expiring: int  # verified competency sign-offs expiring within 90 days
+    levels_expiring: int  # KSF levels whose 12 months run out (review due) within 90 days
     signoffs_waiting: int
     review: ReviewDue | None
 
@@ -49,12 +51,15 @@ def people_overview(
         .values_list("staff_id", "n")
     )
     due = reviews_due(StaffMember.objects.filter(pk__in=ids), today)
+    expiring = {pk: s.expiring(today, EXPIRY_WARNING_DAYS) for pk, s in statuses.items()}
     return [
         PersonOverview(
             person=p,
             posts=posts.get(p.pk, []),
             counts=statuses[p.pk].counts,
-            expiring=len(statuses[p.pk].expiring(today, EXPIRY_WARNING_DAYS)),
+            expiring=len(expiring[p.pk]),
+            signoffs_expiring=sum(1 for r in expiring[p.pk] if r.kind == Kind.COMPETENCY),
+            levels_expiring=sum(1 for r in expiring[p.pk] if r.kind == Kind.KSF),
             signoffs_waiting=waiting.get(p.pk, 0),
             review=due.get(p.pk),
         )

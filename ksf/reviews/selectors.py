@@ -6,7 +6,7 @@ agreement was complete.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
@@ -153,6 +153,15 @@ def next_review_due(
     return found[person.pk].due if person.pk in found else None
 
 
+@dataclass(frozen=True)
+class ObjectiveFact:
+    """A PDP objective agreed for one KSF dimension in a person's latest signed review."""
+
+    objective: str
+    target_date: datetime.date
+    status: str  # a ``PDPObjective.Status`` value
+
+
 @dataclass
 class ReviewFacts:
     """What signed reviews say about many people at once (for red/amber/green status)."""
@@ -160,10 +169,12 @@ class ReviewFacts:
     assessed: dict[int, dict[int, tuple[int, datetime.date]]]  # staff -> dimension -> level
     foundation_passed: set[tuple[int, int]]  # (staff id, post id)
     last_signed: dict[int, datetime.date]  # staff id -> signing date of their latest review
+    # staff id -> dimension id -> the first PDP objective of their latest signed review for it
+    objectives: dict[int, dict[int, ObjectiveFact]] = field(default_factory=dict)
 
 
 def review_facts(staff_ids: list[int]) -> ReviewFacts:
-    """Latest signed levels, foundation passes and signing dates, in two queries."""
+    """Latest signed levels, PDP objectives, foundation passes and signing dates (3 queries)."""
     latest: dict[int, int] = {}
     last_signed: dict[int, datetime.date] = {}
     passed: set[tuple[int, int]] = set()
@@ -189,7 +200,22 @@ def review_facts(staff_ids: list[int]) -> ReviewFacts:
     ).values_list("review_id", "dimension_id", "reviewer_level"):
         staff_id = owner[review_id]
         assessed.setdefault(staff_id, {})[dimension_id] = (level, last_signed[staff_id])
-    return ReviewFacts(assessed=assessed, foundation_passed=passed, last_signed=last_signed)
+    objectives: dict[int, dict[int, ObjectiveFact]] = {}
+    if owner:
+        for review_id, dimension_id, objective, target, status in (
+            PDPObjective.objects.filter(review_id__in=owner, dimension_id__isnull=False)
+            .order_by("review_id", "sort_order", "pk")
+            .values_list("review_id", "dimension_id", "objective", "target_date", "status")
+        ):
+            objectives.setdefault(owner[review_id], {}).setdefault(
+                dimension_id, ObjectiveFact(objective=objective, target_date=target, status=status)
+            )
+    return ReviewFacts(
+        assessed=assessed,
+        foundation_passed=passed,
+        last_signed=last_signed,
+        objectives=objectives,
+    )
 
 
 def assessed_levels(person: StaffMember) -> dict[int, tuple[int, datetime.date]]:
