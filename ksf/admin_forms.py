@@ -49,9 +49,11 @@ class StaffImportForm(forms.Form):
     create_logins = forms.BooleanField(
         label=gettext_lazy("Create logins for new people with an email address"),
         required=False,
-        initial=True,
+        initial=False,  # a choice to make each time, never made for you
         help_text=gettext_lazy(
-            "They choose a password with 'Forgotten your password?' on the sign-in page."
+            "Leave unticked to import the records only. Ticked, each new person with an "
+            "email address gets a login named after it, with no password: they choose one "
+            "with 'Forgotten your password?' on the sign-in page."
         ),
     )
 

@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 from ksf import admin_views, audit
 from ksf.actions import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
+from ksf.imports.audit_batch import IMPORT_ACTION, StaffImportFormatter
 from ksf.models import (
     CareSite,
     KSFDimension,
@@ -63,9 +64,24 @@ def register_admin_urls():
             admin_views.staff_import_template,
             name="ksf_staff_import_template",
         ),
+        path(
+            "staff-import/runs/<int:pk>/",
+            admin_views.staff_import_run,
+            name="ksf_staff_import_run",
+        ),
+        path(
+            "staff-import/runs/<int:pk>/status.json",
+            admin_views.staff_import_run_status,
+            name="ksf_staff_import_run_status",
+        ),
         path("ksf/posts/<int:pk>/copy-outline/", admin_views.copy_outline, name="ksf_copy_outline"),
         path("sign-in-pauses/", admin_views.sign_in_lockouts, name="ksf_sign_in_lockouts"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_staff_import_log_action(actions):
+    actions.register_action(IMPORT_ACTION)(StaffImportFormatter)
 
 
 class StaffImportMenuItem(MenuItem):

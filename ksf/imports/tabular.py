@@ -193,6 +193,31 @@ def _normalise(name: str) -> str:
     return " ".join(str(name).replace("_", " ").replace("-", " ").lower().split())
 
 
+def check_size(
+    data: bytes, filename: str, *, max_bytes: int | None = None, size: int | None = None
+) -> None:
+    """Refuse a file too large or empty before anything else is done with it.
+
+    ``size`` is the file's full size when only its start has been read.
+    """
+    max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
+    size = len(data) if size is None else size
+    if size > max_bytes:
+        raise ImportFailed(
+            filename,
+            [
+                RowError(
+                    None,
+                    None,
+                    gettext("The file is %(size)s KB; the limit is %(limit)s KB.")
+                    % {"size": size // 1024, "limit": max_bytes // 1024},
+                )
+            ],
+        )
+    if not data.strip():
+        raise ImportFailed(filename, [RowError(None, None, gettext("The file is empty."))])
+
+
 def read_table(
     data: bytes,
     filename: str,
@@ -203,21 +228,7 @@ def read_table(
     max_bytes: int | None = None,
 ) -> Table:
     """Parse CSV or XLSX bytes into a Table keyed by canonical column names."""
-    max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
-    if len(data) > max_bytes:
-        raise ImportFailed(
-            filename,
-            [
-                RowError(
-                    None,
-                    None,
-                    gettext("The file is %(size)s KB; the limit is %(limit)s KB.")
-                    % {"size": len(data) // 1024, "limit": max_bytes // 1024},
-                )
-            ],
-        )
-    if not data.strip():
-        raise ImportFailed(filename, [RowError(None, None, gettext("The file is empty."))])
+    check_size(data, filename, max_bytes=max_bytes)
     suffix = Path(filename).suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -270,9 +281,9 @@ def read_table(
             lookup[_normalise(alias)] = canonical
     mapping: dict[str, str] = {}
     for col in frame.columns:
-        canonical = lookup.get(_normalise(col))
-        if canonical and canonical not in mapping.values():
-            mapping[col] = canonical
+        found = lookup.get(_normalise(col))
+        if found and found not in mapping.values():
+            mapping[col] = found
     missing = [c for c in required if c not in mapping.values()]
     if missing:
         raise ImportFailed(

@@ -6,6 +6,7 @@ from .grants import (
     TeamGroupObjectPermission,
     TeamUserObjectPermission,
 )
+from .imports import StaffImportRun
 from .notifications import Notification
 from .organisation import CareSite, Organisation, Service, Team
 from .outlines import OutlineEntry
@@ -30,6 +31,7 @@ __all__ = [
     "ReviewAddendum",
     "ReviewDimension",
     "Service",
+    "StaffImportRun",
     "StaffMember",
     "StaffMemberGroupObjectPermission",
     "StaffMemberUserObjectPermission",

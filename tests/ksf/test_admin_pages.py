@@ -7,9 +7,12 @@ from tests.conftest import login
 
 
 def upload(client, content: bytes, name: str = "esr.csv"):
+    """Upload and follow to the run's page, where the result is shown (the import runs as a
+    background task; the test settings run it at once)."""
     return client.post(
         reverse("ksf_staff_import"),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "create_logins": "on"},
+        follow=True,
     )
 
 

@@ -89,6 +89,36 @@ def _staff_count(w, n, kw):
     return StaffMember.objects.count(), PostAssignment.objects.count()
 
 
+def _import_run(started_by) -> dict:
+    from ksf.models import StaffImportRun
+
+    run = StaffImportRun.objects.create(
+        filename="esr.csv",
+        started_by=started_by,
+        status=StaffImportRun.Status.DONE,
+        rows_total=1,
+        rows_checked=1,
+        result={"created": 1},
+    )
+    return {"pk": run.pk}
+
+
+def _admins_run(w, n) -> dict:
+    """A finished run the administrator started."""
+    return _import_run(w.user("administrator"))
+
+
+def _another_importers_run(w) -> dict:
+    """A run started by someone else who may import (not an administrator)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    importer = UserFactory(username="importer")
+    importer.user_permissions.add(Permission.objects.get(codename="add_staffmember"))
+    return _import_run(importer)
+
+
 def _outline_source(w, n) -> dict:
     """Another post with an outline, to copy into the sample post."""
     from tests.factories import PostFactory, full_outline
@@ -173,10 +203,16 @@ RULES: list = [
     Rule(
         r"ksf_staff_import",
         ADMIN_ONLY,
-        post=ADMIN_ONLY,
+        post=ADMIN_WRITES,
         post_data=_staff_csv,
         state=_staff_count,
-        note="the page shows what was imported",
+        note="the upload runs as a background task (at once in tests) and leads to its page",
+    ),
+    Rule(
+        r"ksf_staff_import_run|ksf_staff_import_run_status",
+        ADMIN_ONLY,
+        kwargs=_admins_run,
+        note="a run's page and its progress: for who started it and administrators; GET only",
     ),
     Rule(r"ksf_staff_import_template", ADMIN_ONLY, post=ADMIN_ONLY, note="a download either way"),
     Rule(
@@ -548,6 +584,10 @@ EXTRA_CASES: list = [
     )
 ] + [
     ("wagtailsnippetchoosers_competencies_framework:chosen", _others_views("chosen"), ADMIN_ONLY),
+    ("ksf_staff_import_run", _another_importers_run, ADMIN_ONLY),
+    ("ksf_staff_import_run_status", _another_importers_run, ADMIN_ONLY),
+    ("ksf_staff_import_run", lambda w: {"pk": 999999}, NOBODY),
+    ("ksf_staff_import_run_status", lambda w: {"pk": 999999}, NOBODY),
     ("competencies_export", lambda w: {**_others_views("export")(w), "fmt": "moodle"}, ADMIN_ONLY),
 ]
 
