@@ -1,4 +1,5 @@
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,12 +36,21 @@ class Command(BaseCommand):
             self.serve(addrport)
 
     def serve(self, addrport: str) -> None:
-        """runserver with the demo profile (no debug pages; links use this address)."""
+        """runserver with the demo profile (no debug pages; links use this address), and a
+        background worker beside it for the work the admin queues (staff imports)."""
         env = dict(os.environ)
         if env.get("DJANGO_SETTINGS_MODULE", "cms.settings.dev") == "cms.settings.dev":
             env["DJANGO_SETTINGS_MODULE"] = "cms.settings.demo"
         env["WAGTAILADMIN_BASE_URL"] = f"http://{addrport}"
         env["DEMO_ALLOWED_HOSTS"] = addrport.rsplit(":", 1)[0] if ":" in addrport else addrport
-        manage = Path(settings.BASE_DIR) / "manage.py"
-        args = [sys.executable, str(manage), "runserver", addrport, "--noreload"]
-        os.execve(sys.executable, args, env)  # noqa: S606 (our own interpreter and manage.py)
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        worker = subprocess.Popen([sys.executable, manage, "db_worker"], env=env)  # noqa: S603
+        try:
+            subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+                [sys.executable, manage, "runserver", addrport, "--noreload"], env=env, check=False
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
