@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -23,6 +25,12 @@ register_snippet(FrameworkViewSet)
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [PostRequirementViewSet()]
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """Phone widths: wide tables scroll in place, the tree editor's fields fit the screen."""
+    return format_html('<link rel="stylesheet" href="{}">', static("competencies/admin.css"))
 
 
 @hooks.register("register_actions")

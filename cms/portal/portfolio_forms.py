@@ -58,8 +58,38 @@ def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class CPDEntryForm(NHSFormMixin, forms.Form):
+class FilesNotKeptMixin:
+    """Say plainly which chosen file was not kept when the form comes back with errors.
+
+    A browser never refills a file input, and nothing is stored until the form is valid, so
+    a file chosen in a form shown again with errors is gone: the person must choose it again.
+    """
+
+    file_fields: tuple[str, ...] = ()
+
+    def files_not_kept(self) -> dict[str, dict]:
+        """Each file field whose chosen file was dropped: its file name, and whether the file
+        itself was refused (then another file is needed, not the same one again)."""
+        if not self.is_bound or not self.errors:
+            return {}
+        dropped = {}
+        for name in self.file_fields:
+            upload = self.files.get(self.add_prefix(name))
+            if not upload or not getattr(upload, "name", ""):
+                continue
+            dropped[name] = {"name": upload.name, "refused": name in self.errors}
+            widget = self.fields[name].widget
+            note = f"{self[name].auto_id}-not-kept"
+            described = widget.attrs.get("aria-describedby", "")
+            if note not in described.split():
+                widget.attrs["aria-describedby"] = f"{described} {note}".strip()
+        return dropped
+
+
+class CPDEntryForm(FilesNotKeptMixin, NHSFormMixin, forms.Form):
     """One CPD activity, with links to competencies, KSF dimensions and evidence."""
+
+    file_fields = ("new_file",)
 
     date = forms.DateField(
         label=_("Date"),
@@ -256,8 +286,10 @@ class CPDEntryForm(NHSFormMixin, forms.Form):
         return result
 
 
-class EvidenceForm(NHSFormMixin, forms.Form):
+class EvidenceForm(FilesNotKeptMixin, NHSFormMixin, forms.Form):
     """A file or a link for the evidence store."""
+
+    file_fields = ("file",)
 
     title = forms.CharField(
         label=_("Title"),
