@@ -222,54 +222,67 @@ def problems(data: FrameworkData) -> list[Problem]:
     return found
 
 
-def _check_shape(competencies: list[CompetencyData], by_id: dict[str, CompetencyData], err) -> None:
-    """Report the first parent cycle and the first competency nested too deep.
+def _levels(
+    competencies: Iterable[CompetencyData], by_id: dict[str, CompetencyData]
+) -> tuple[dict[str, int], tuple[CompetencyData, list[str]] | None]:
+    """Each competency's level (1 at the top), and the first parent cycle met.
 
-    One pass with remembered depths, so a file of thousands of levels is refused in
-    milliseconds instead of being walked from every node.
+    One pass with remembered levels, so a file of thousands of levels takes milliseconds
+    instead of being walked from every node; no recursion. The cycle is given as the
+    competency whose walk found it and the ID numbers around it (they get level 0).
     """
     depth: dict[str, int] = {}
-    cycle_reported = too_deep_reported = False
+    cycle: tuple[CompetencyData, list[str]] | None = None
     for c in competencies:
         chain: list[CompetencyData] = []
         on_chain: set[str] = set()
         node: CompetencyData | None = c
         while node is not None and node.idnumber not in depth:
             if node.idnumber in on_chain:
-                if not cycle_reported:
-                    start = next(i for i, n in enumerate(chain) if n.idnumber == node.idnumber)
-                    err(
-                        c.where,
-                        gettext("'%(idnumber)s' is part of a parent cycle: %(chain)s.")
-                        % {
-                            "idnumber": node.idnumber,
-                            "chain": " → ".join(n.idnumber for n in chain[start:]),
-                        },
-                        "parent",
-                    )
-                    cycle_reported = True
-                for n in chain:  # reported once; not walked again
+                start = next(i for i, n in enumerate(chain) if n.idnumber == node.idnumber)
+                cycle = cycle or (c, [n.idnumber for n in chain[start:]])
+                for n in chain:  # not walked again
                     depth[n.idnumber] = 0
                 chain = []
                 break
             chain.append(node)
             on_chain.add(node.idnumber)
             node = by_id.get(node.parent_idnumber) if node.parent_idnumber else None
-        base = depth.get(node.idnumber, 0) if node is not None else 0
+        level = depth.get(node.idnumber, 0) if node is not None else 0
         for n in reversed(chain):
-            base += 1
-            depth[n.idnumber] = base
-            if base > Competency.MAX_DEPTH and not too_deep_reported:
-                err(
-                    n.where,
-                    gettext(
-                        "'%(idnumber)s' is at level %(level)d: a framework may have at most "
-                        "%(limit)d levels."
-                    )
-                    % {"idnumber": n.idnumber, "level": base, "limit": Competency.MAX_DEPTH},
-                    "parent",
-                )
-                too_deep_reported = True
+            level += 1
+            depth[n.idnumber] = level
+    return depth, cycle
+
+
+def _check_shape(competencies: list[CompetencyData], by_id: dict[str, CompetencyData], err) -> None:
+    """Report the first parent cycle and the first competency nested too deep."""
+    depth, cycle = _levels(competencies, by_id)
+    if cycle is not None:
+        found_by, members = cycle
+        err(
+            found_by.where,
+            gettext("'%(idnumber)s' is part of a parent cycle: %(chain)s.")
+            % {"idnumber": members[0], "chain": " → ".join(members)},
+            "parent",
+        )
+    too_deep = next(
+        (c for c in competencies if depth.get(c.idnumber) == Competency.MAX_DEPTH + 1), None
+    )
+    if too_deep is not None:
+        err(
+            too_deep.where,
+            gettext(
+                "'%(idnumber)s' is at level %(level)d: a framework may have at most "
+                "%(limit)d levels."
+            )
+            % {
+                "idnumber": too_deep.idnumber,
+                "level": Competency.MAX_DEPTH + 1,
+                "limit": Competency.MAX_DEPTH,
+            },
+            "parent",
+        )
 
 
 def validate(data: FrameworkData, filename: str) -> list[RowError]:
@@ -348,21 +361,9 @@ def save_framework(data: FrameworkData, *, filename: str, user: User | None) -> 
 
 
 def _depths(items: Iterable[CompetencyData]) -> dict[str, int]:
-    """Each competency's level (1 at the top), without recursion: parents come first in
-    tree order, and anything else is resolved by walking up its chain."""
-    by_id = {c.idnumber: c for c in items}
-    depth: dict[str, int] = {}
-    for c in by_id.values():
-        chain: list[str] = []
-        node: CompetencyData | None = c
-        while node is not None and node.idnumber not in depth:
-            chain.append(node.idnumber)
-            node = by_id.get(node.parent_idnumber) if node.parent_idnumber else None
-        level = depth[node.idnumber] if node is not None else 0
-        for idnumber in reversed(chain):
-            level += 1
-            depth[idnumber] = level
-    return depth
+    """Each competency's level (1 at the top); the tree is already validated."""
+    items = list(items)
+    return _levels(items, {c.idnumber: c for c in items})[0]
 
 
 def _save_tree(framework: Framework, items: list[CompetencyData]) -> dict[str, Competency]:

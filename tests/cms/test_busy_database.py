@@ -10,38 +10,20 @@ import sqlite3
 import psycopg
 import pytest
 from django.db import OperationalError
-from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
 import cms.urls
 from cms.middleware import is_busy_error
-from cms.settings.base import SQLITE_OPTIONS
 from tests.conftest import login
+from tests.sqlite import sqlite_connection
 
 BUSY_FILE: dict[str, str] = {}
 
 
-def _connection(name: str) -> DatabaseWrapper:
-    return DatabaseWrapper(
-        {
-            "NAME": name,
-            "ENGINE": "django.db.backends.sqlite3",
-            "OPTIONS": {**SQLITE_OPTIONS, "timeout": 0.2},
-            "TIME_ZONE": None,
-            "CONN_MAX_AGE": 0,
-            "CONN_HEALTH_CHECKS": False,
-            "AUTOCOMMIT": True,
-            "ATOMIC_REQUESTS": False,
-            "USER": "",
-            "PASSWORD": "",
-            "HOST": "",
-            "PORT": "",
-            "TEST": {},
-        },
-        alias="busy-test",
-    )
+def _connection(name: str):
+    return sqlite_connection(name, alias="busy-test", timeout=0.2)
 
 
 def save_an_entry(request: HttpRequest) -> HttpResponse:

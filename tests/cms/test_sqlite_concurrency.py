@@ -9,30 +9,11 @@ import sqlite3
 import threading
 import time
 
-from django.db.backends.sqlite3.base import DatabaseWrapper
-
-from cms.settings.base import SQLITE_OPTIONS
+from tests.sqlite import sqlite_connection
 
 
 def _connection(path):
-    wrapper = DatabaseWrapper(
-        {
-            "NAME": str(path),
-            "ENGINE": "django.db.backends.sqlite3",
-            "OPTIONS": dict(SQLITE_OPTIONS),
-            "TIME_ZONE": None,
-            "CONN_MAX_AGE": 0,
-            "CONN_HEALTH_CHECKS": False,
-            "AUTOCOMMIT": True,
-            "ATOMIC_REQUESTS": False,
-            "USER": "",
-            "PASSWORD": "",
-            "HOST": "",
-            "PORT": "",
-            "TEST": {},
-        },
-        alias=f"concurrency-{threading.get_ident()}",
-    )
+    wrapper = sqlite_connection(str(path), alias=f"concurrency-{threading.get_ident()}")
     return wrapper
 
 
