@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +49,18 @@ log = logging.getLogger(__name__)
 
 
 def notify(
-    recipient: User | None, subject: str, body: str = "", url: str = "", key: str = ""
+    recipient: User | None,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    topic: str = "",
 ) -> Notification | None:
     """Create a notification and email it once the surrounding transaction commits.
 
     With ``key``, a second call for the same recipient and key does nothing, so daily
-    reminder jobs can run again safely.
+    reminder jobs can run again safely. ``topic`` names what it asks the recipient to act
+    on; ``close_topic`` marks it dealt with, so it stops showing as new.
     """
     if recipient is None or not recipient.is_active:
         return None
@@ -61,7 +69,7 @@ def notify(
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=recipient, subject=subject, body=body, url=url, key=key
+                recipient=recipient, subject=subject, body=body, url=url, key=key, topic=topic
             )
     except IntegrityError:  # a concurrent run sent it first
         return None
@@ -85,6 +93,15 @@ def _email(note: Notification) -> None:
         log.exception("Could not email notification %s", note.pk)
         return
     Notification.objects.filter(pk=note.pk).update(emailed=True)
+
+
+def close_topic(topic: str, recipient: User | None = None) -> int:
+    """Mark the notifications about ``topic`` dealt with (and read): the request is settled."""
+    qs = Notification.objects.filter(topic=topic, done_at__isnull=True)
+    if recipient is not None:
+        qs = qs.filter(recipient=recipient)
+    now = timezone.now()
+    return qs.update(done_at=now, read_at=Coalesce("read_at", Value(now)))
 
 
 def mark_read(user: User, ids: list[int] | None = None) -> int:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext, ngettext
 
 from competencies.models import Attainment
 from ksf import dates
+from competencies.portfolio.services import renewal_topic
 from ksf.services import notify
 
 THRESHOLDS = (7, 30, 90)
@@ -54,6 +55,7 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
             body,
             url=att.get_claimant_url(),
             key=f"expiry:{att.pk}:{threshold}",
+            topic=renewal_topic(att.staff_id, att.competency.identifier),
         )
         sent += note is not None
     return sent

@@ -33,7 +33,17 @@ from competencies.portfolio import rules, selectors
 from competencies.portfolio.policies import attainment_policy
 from ksf import audit, dates
 from ksf.models import KSFDimension, StaffMember
-from ksf.services import notify
+from ksf.services import close_topic, notify
+
+
+def sign_off_topic(attainment_id: int) -> str:
+    """The topic of the notification asking an assessor to decide this claim."""
+    return f"sign-off:{attainment_id}"
+
+
+def renewal_topic(staff_id: int, identifier: object) -> str:
+    """The topic of the reminders to renew a sign-off; a new verification settles them."""
+    return f"renew:{staff_id}:{identifier}"
 
 
 @dataclass
@@ -249,6 +259,8 @@ def claim(
         competency__identifier=competency.identifier,
         status__in=Attainment.OPEN,
     )
+    for pk in open_claims.filter(status=Attainment.Status.REQUESTED).values_list("pk", flat=True):
+        close_topic(sign_off_topic(pk))
     open_claims.update(status=Attainment.Status.WITHDRAWN)
     try:
         with transaction.atomic():
@@ -323,6 +335,7 @@ def request_sign_off(attainment: Attainment, *, user: User, assessor: StaffMembe
             "competency": attainment.competency,
         },
         url=attainment.get_absolute_url(),
+        topic=sign_off_topic(attainment.pk),
     )
     return attainment
 
@@ -371,6 +384,9 @@ def decide(
     audit.log_change(
         attainment, user, {gettext("status"): [before, attainment.get_status_display()]}
     )
+    close_topic(sign_off_topic(attainment.pk))
+    if verify:
+        close_topic(renewal_topic(attainment.staff_id, attainment.competency.identifier))
     assessor = attainment.assessor
     assert assessor is not None  # may_decide() refuses a claim without an assessor
     if verify:
@@ -405,4 +421,5 @@ def withdraw(attainment: Attainment, *, user: User) -> Attainment:
     audit.log_change(
         attainment, user, {gettext("status"): [before, str(Attainment.Status.WITHDRAWN.label)]}
     )
+    close_topic(sign_off_topic(attainment.pk))
     return attainment

@@ -23,7 +23,23 @@ class Notification(models.Model):
         help_text=_("Set for reminders so the same one is never sent twice."),
         verbose_name=_("key"),
     )
+    topic = models.CharField(
+        max_length=120,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "What the notification asks its recipient to act on (e.g. one sign-off request), "
+            "so it is marked done when that is dealt with."
+        ),
+        verbose_name=_("topic"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    done_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When what it asked for was dealt with, by anyone."),
+        verbose_name=_("dealt with at"),
+    )
     read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
     emailed = models.BooleanField(default=False, verbose_name=_("emailed"))
 

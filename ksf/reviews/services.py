@@ -47,13 +47,18 @@ from ksf.reviews.selectors import (
     required_levels,
     signing_date,
 )
-from ksf.services import notify
+from ksf.services import close_topic, notify
 
 SIGNATURE_SOURCE = "signature"  # matched by _last_editor, so stored as is and labelled when shown
 audit.SOURCE_LABELS[SIGNATURE_SOURCE] = gettext_lazy("signature")
 NOTE_MAX_CHARS = 5000
 
 RawLevel = int | str | None  # a level as a form sends it: 1-4, "1"-"4", or blank
+
+
+def signature_topic(review: DevelopmentReview) -> str:
+    """The topic of the notifications asking someone to sign this review."""
+    return f"review-signature:{review.pk}"
 
 
 class ReviewError(Exception):
@@ -216,6 +221,7 @@ def _clear_signatures(
                 )
                 % {"actor": actor, "person": review.staff.full_name},
                 review.get_absolute_url(),
+                topic=signature_topic(review),
             )
     return tuple(p.full_name for p in cleared)
 
@@ -365,6 +371,7 @@ def start_review(
             "date": _day(meeting_date) if meeting_date else "",
         },
         review.get_absolute_url(),
+        topic=signature_topic(review),
     )
     return review
 
@@ -760,7 +767,14 @@ def sign(
             "Check it and sign when you agree."
         )
     body %= {"signer": signer.full_name, "person": fresh.staff.full_name}
-    notify(other.user, subject, body, fresh.get_absolute_url())
+    close_topic(signature_topic(fresh), user)
+    notify(
+        other.user,
+        subject,
+        body,
+        fresh.get_absolute_url(),
+        topic="" if fresh.is_signed else signature_topic(fresh),
+    )
     return fresh
 
 
