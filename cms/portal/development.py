@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 from cms.portal.development_forms import ClaimForm, DecisionForm
 from cms.portal.forms import add_validation_errors
 from competencies.development.engine import development_status
+from competencies.development.rollups import rollup_for
 from competencies.frameworks import selectors as frameworks_selectors
 from competencies.models import Attainment
 from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
 from competencies.portfolio.policies import attainment_policy
 from competencies.requirements.selectors import requirements_of_person_for
-from ksf import access
+from ksf import access, dates
 from ksf.selectors import current_assignments
 
 
@@ -81,7 +82,8 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
                 else gettext("Self-assessment saved. Ask for sign-off when you are ready."),
             )
             return redirect("development:competency", pk=item.pk)
-    requirements = requirements_of_person_for(person, item)
+    requirements = list(requirements_of_person_for(person, item))
+    levels = [r.required_value.sort_order for r in requirements if r.required_value]
     return render(
         request,
         "portal/development/competency.html",
@@ -90,6 +92,7 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
             "competency": item,
             "requirements": requirements,
             "history": portfolio_selectors.history_for(person, item),
+            "rollup": rollup_for(person.pk, item, max(levels, default=None), dates.today()),
             "form": form,
             "has_evidence": form.fields["evidence"].queryset.exists(),
         },

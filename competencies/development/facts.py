@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from competencies.frameworks.rollup import RollUp
+
 EXPIRY_WARNING_DAYS = 90
 
 
@@ -101,3 +103,6 @@ class RequirementFacts:
     claimed_value: str = ""  # the value of the latest self-assessment
     requested_from: str = ""  # the assessor asked to sign off; empty: none named
     requested_at: datetime.datetime | None = None  # when the sign-off was asked for
+    # how the competency's roll-up rule stands, if it has one; ``rollup.attains``: the row is
+    # verified through its parts rather than a sign-off of its own
+    rollup: RollUp | None = None

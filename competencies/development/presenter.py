@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext, pgettext
 
 from competencies.development.facts import Gateway, Kind, Rag, RequirementFacts, State
 from ksf import dates
@@ -186,7 +187,11 @@ STATES: dict[State, Callable[[RequirementFacts], str]] = {
     State.OVERDUE: lambda f: pgettext("requirement state", "Overdue"),
     State.BELOW_LEVEL: _below_level,
     State.NOT_STARTED: lambda f: pgettext("requirement state", "Not started"),
-    State.VERIFIED: lambda f: pgettext("requirement state", "Verified"),
+    State.VERIFIED: lambda f: (
+        gettext("Verified through its parts")
+        if f.rollup is not None and f.rollup.attains
+        else pgettext("requirement state", "Verified")
+    ),
     State.EXPIRING: lambda f: gettext("Expires %(date)s") % {"date": short_date(f.expires_on)},
     State.AWAITING_SIGN_OFF: lambda f: pgettext("requirement state", "Awaiting sign-off"),
     State.SELF_ASSESSED: lambda f: gettext("Self-assessed: %(value)s") % {"value": f.claimed_value},
@@ -400,4 +405,62 @@ NEXT_STEPS: dict[Kind, dict[State, Step]] = {
 
 def next_step_text(facts: RequirementFacts, reader: Reader | None = None) -> str:
     """What to do next, said to the person (``reader`` omitted) or about them to someone else."""
-    return NEXT_STEPS[facts.kind][facts.state](facts, reader or SELF)
+    step = NEXT_STEPS[facts.kind][facts.state](facts, reader or SELF)
+    if facts.rollup is None:
+        return step
+    parts = rollup_text(facts)
+    if facts.rollup.attains and facts.state is State.EXPIRING:
+        return _say(
+            reader or SELF,
+            gettext("%(parts)s Renew the first part before %(date)s."),
+            gettext("%(parts)s %(name)s renews the first part before %(date)s."),
+            parts=parts,
+            date=long_date(facts.expires_on),
+        )
+    if facts.rollup.attains:
+        return parts
+    if facts.state in _STILL_TO_ATTAIN:
+        return f"{step} {parts}"
+    return step
+
+
+# Where a sign-off of its own is still missing, so the parts offer the other way there.
+_STILL_TO_ATTAIN = {
+    State.NOT_STARTED,
+    State.OVERDUE,
+    State.EXPIRED,
+    State.BELOW_LEVEL,
+    State.SELF_ASSESSED,
+    State.SIGN_OFF_DECLINED,
+}
+
+
+def rollup_text(facts: RequirementFacts) -> str:
+    """How the roll-up rule stands: what made it attained, or how far its parts have got."""
+    rollup = facts.rollup
+    if rollup is None:
+        return ""
+    if rollup.attains:
+        return gettext("Attained through its parts: %(parts)s verified.") % {
+            "parts": get_text_list(list(rollup.counted), gettext("and"))
+        }
+    if rollup.met:
+        return gettext("Its parts meet the framework's rule: ask for sign-off of the whole.")
+    if rollup.rule_type == "all":
+        return ngettext(
+            "Or have its parts signed off: %(done)d of %(total)d verified (all are needed).",
+            "Or have its parts signed off: %(done)d of %(total)d verified (all are needed).",
+            len(rollup.parts),
+        ) % {"done": rollup.done, "total": len(rollup.parts)}
+    required = [p.code for p in rollup.parts if p.required and not p.complete]
+    text = gettext("Or have its parts signed off: %(held)d of %(needed)d points verified.") % {
+        "held": rollup.points_held or 0,
+        "needed": rollup.points_needed or 0,
+    }
+    if required:
+        text += " " + ngettext(
+            "%(parts)s is needed whatever the points.",
+            "%(parts)s are needed whatever the points.",
+            len(required),
+        ) % {"parts": get_text_list(required, gettext("and"))}
+    return text

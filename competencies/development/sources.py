@@ -23,6 +23,8 @@ from competencies.development.facts import (
     RequirementFacts,
     State,
 )
+from competencies.development.rollups import RuleTrees, held_parts, rule_trees
+from competencies.frameworks.rollup import RollUp
 from competencies.models import Attainment, PostRequirement, ScaleValue
 from ksf.models import OutlineEntry, PostAssignment
 from ksf.reviews.selectors import REVIEW_INTERVAL_MONTHS, add_months, review_facts
@@ -123,9 +125,12 @@ class PostRequirementSource:
         first_proficient = _first_proficient(
             {r.competency.framework_id for reqs in requirements.values() for r in reqs}
         )
+        trees = rule_trees([r.competency for reqs in requirements.values() for r in reqs])
+        required_ids = {r.competency.identifier for reqs in requirements.values() for r in reqs}
         claims = _claims(
             list(dict.fromkeys(a.staff_id for a in assignments)),
-            {r.competency.identifier for reqs in requirements.values() for r in reqs},
+            required_ids
+            | trees.identifiers(r.competency_id for reqs in requirements.values() for r in reqs),
         )
         found = _by_staff(assignments)
         for a in assignments:
@@ -138,6 +143,7 @@ class PostRequirementSource:
                         required,
                         claims.get((a.staff_id, req.competency.identifier), []),
                         today,
+                        rollup_of(trees, req.competency_id, required, a.staff_id, claims, today),
                     )
                 )
         return found
@@ -166,14 +172,39 @@ def _claims(staff_ids: list[int], identifiers: set) -> dict[tuple, list[Attainme
     return claims
 
 
+def rollup_of(
+    trees: RuleTrees,
+    competency_id: int,
+    required: ScaleValue | None,
+    staff_id: int,
+    claims: dict[tuple, list[Attainment]],
+    today: datetime.date,
+) -> RollUp | None:
+    """How the competency's rule stands for the person: parts count at the level required."""
+    if competency_id not in trees.nodes or not trees.nodes[competency_id].has_rule:
+        return None
+    parts = trees.descendants(competency_id)
+    held = held_parts(
+        (att for n in parts for att in claims.get((staff_id, n.identifier), ())),
+        required.sort_order if required else 0,
+        today,
+    )
+    return trees.evaluate(competency_id, held)
+
+
 def competency_facts(
     a: PostAssignment,
     req: PostRequirement,
     required: ScaleValue | None,
     claims: list[Attainment],
     today: datetime.date,
+    rollup: RollUp | None = None,
 ) -> RequirementFacts:
-    """``claims`` are the person's attainments of the competency, newest first."""
+    """``claims`` are the person's attainments of the competency, newest first.
+
+    With ``rollup`` met (its outcome *Mark as complete*), the requirement is verified through
+    its parts when no sign-off of its own is valid: derived, valid until a part expires.
+    """
     row = RequirementFacts(
         kind=Kind.COMPETENCY,
         state=State.NOT_STARTED,
@@ -186,6 +217,7 @@ def competency_facts(
         competency_id=req.competency_id,
         framework_title=req.competency.framework.title,
         required_value=required.name if required else "",
+        rollup=rollup,
     )
     row.due_passed = row.due is not None and today > row.due
     need = required.sort_order if required else 0
@@ -201,6 +233,14 @@ def competency_facts(
         )
         row.assessor = best.assessor.full_name if best.assessor else ""
         if best.expires_on and (best.expires_on - today).days <= EXPIRY_WARNING_DAYS:
+            row.state, row.rag = State.EXPIRING, Rag.AMBER
+        else:
+            row.state, row.rag = State.VERIFIED, Rag.GREEN
+        return row
+    if rollup is not None and rollup.attains:
+        row.held_value = required.name if required else ""
+        row.verified_on, row.expires_on = rollup.verified_on, rollup.expires_on
+        if row.expires_on and (row.expires_on - today).days <= EXPIRY_WARNING_DAYS:
             row.state, row.rag = State.EXPIRING, Rag.AMBER
         else:
             row.state, row.rag = State.VERIFIED, Rag.GREEN

@@ -11,7 +11,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.utils.translation import gettext, ngettext
@@ -105,6 +105,7 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
     framework_rows: list[tuple[int, dict[str, str]]] = []
     competencies: list[CompetencyData] = []
     siblings: dict[str, int] = {}
+    exported_ids: dict[str, str] = {}  # Moodle's own id of a row -> its ID number
     # Row numbers count CSV records, not text lines: a quoted description may span many lines
     # but is still one spreadsheet row.
     for number, record in enumerate(records[1:], start=2):
@@ -121,6 +122,8 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
             framework_rows.append((number, cells))
         elif flag in _FALSE:
             competencies.append(_competency(number, cells, siblings, errors))
+            if cells[EXPORTED_ID]:
+                exported_ids.setdefault(cells[EXPORTED_ID], cells[IDNUMBER])
         else:
             errors.append(
                 RowError(
@@ -165,6 +168,8 @@ def parse_moodle_csv(data: bytes, filename: str) -> FrameworkData:
                 )
         framework = _framework(framework_row, framework_cells, errors)
     framework.competencies = competencies
+    for c in competencies:
+        c.rule_config = _rule_ids(c.rule_config, exported_ids)
 
     for problem in problems(framework):
         located = _locate(problem, framework_row)
@@ -225,7 +230,11 @@ def export_moodle_csv(data: FrameworkData) -> bytes:
             ",".join(data.taxonomy),
         ]
     )
-    for c in _tree_order(data.competencies):
+    ordered = _tree_order(data.competencies)
+    # Moodle's points rules name children by the id each row is exported with; ours by ID
+    # number. Number the rows and write the rules with those numbers, as Moodle does.
+    numbers = {c.idnumber: n for n, c in enumerate(ordered, start=1)}
+    for c in ordered:
         writer.writerow(
             [
                 c.parent_idnumber,
@@ -239,10 +248,10 @@ def export_moodle_csv(data: FrameworkData) -> bytes:
                 "",
                 RULE_CLASSES.get(c.rule_type, c.rule_type or ""),
                 str(c.rule_outcome or 0),
-                "null" if c.rule_config is None else json.dumps(c.rule_config),
+                "null" if c.rule_config is None else json.dumps(_rule_ids(c.rule_config, numbers)),
                 # Moodle escapes commas inside id numbers this way in this one column.
                 ",".join(ref.replace(",", "%2C") for ref in c.cross_references),
-                "",
+                str(numbers[c.idnumber]),
                 "",
                 "",
             ]
@@ -619,6 +628,23 @@ def _rule_config(row: int, value: str, errors: list[RowError]) -> object:
             )
         )
         return None
+
+
+def _rule_ids(config: object, ids: Mapping[str, object]) -> object:
+    """A points rule's config with each child's ``id`` looked up in ``ids`` (others kept).
+
+    Reading, ``ids`` maps Moodle's exported ids to ID numbers, which the platform's rules
+    use; writing, ID numbers to the ids the rows are exported with.
+    """
+    if not ids or not isinstance(config, dict) or not isinstance(config.get("competencies"), list):
+        return config
+    entries = [
+        {**entry, "id": ids[str(entry["id"])]}
+        if isinstance(entry, dict) and str(entry.get("id")) in ids
+        else entry
+        for entry in config["competencies"]
+    ]
+    return {**config, "competencies": entries}
 
 
 def _references(value: str) -> list[str]:
