@@ -1,13 +1,81 @@
+import json
+import re
+
+from bs4 import BeautifulSoup
 from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.rich_text import DraftailRichTextArea
 
 from competencies.models import Competency
+
+# What a framework or competency description may hold when edited here. Imported HTML
+# outside these (tables, say) is kept until someone edits that description.
+DESCRIPTION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
+_BLOCK_KEY = re.compile(r' data-block-key="[^"]*"')
+
+
+class DescriptionEditor(DraftailRichTextArea):
+    """A rich text editor for HTML descriptions, imported ones included.
+
+    Moodle and CASE tools write HTML as browsers accept it (``<p>…<br></p>``); the editor's
+    converter needs it well formed, so it is tidied before it is shown, never stored.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("features", DESCRIPTION_FEATURES)
+        super().__init__(*args, **kwargs)
+
+    def format_value(self, value):
+        return super().format_value(str(BeautifulSoup(value or "", "html.parser")))
+
+    def value_from_datadict(self, data, files, name):
+        self.unreadable = False
+        raw = forms.HiddenInput().value_from_datadict(data, files, name)
+        if raw is None:
+            return None
+        try:
+            json.loads(raw)
+        except ValueError:
+            return raw  # sent as text (no script ran): kept as given, cleaned when shown
+        try:
+            return self.converter.to_database_format(raw)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            self.unreadable = True  # the form refuses it (see kept_if_unchanged)
+            return ""
+
+
+def kept_if_unchanged(editor: DescriptionEditor, before: str, after: str) -> str:
+    """``before`` as it was when the editor gives back the same content in its own markup.
+
+    Saving a form unchanged must not rewrite an imported description (it would count as a
+    change, and the four-eyes rule would refuse its approver).
+    """
+    if getattr(editor, "unreadable", False):
+        raise forms.ValidationError(
+            gettext("The description could not be read. Type it again, or paste it as text.")
+        )
+    if not before:
+        return after
+    again = editor.converter.to_database_format(editor.format_value(before))
+    return before if _BLOCK_KEY.sub("", again) == _BLOCK_KEY.sub("", after or "") else after
 
 
 class FrameworkForm(WagtailAdminModelForm):
     """A scale needs at least one proficient value and exactly one default."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "description" in self.fields:
+            self.fields["description"].widget = DescriptionEditor()
+
+    def clean_description(self) -> str:
+        widget = self.fields["description"].widget
+        value = self.cleaned_data.get("description", "")
+        if not isinstance(widget, DescriptionEditor):
+            return value
+        return kept_if_unchanged(widget, self.instance.description, value)
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -54,7 +122,18 @@ class CompetencyForm(forms.ModelForm):
             self.instance.framework = framework
         self.fields["parent"].queryset = Competency.objects.filter(framework=framework)
         self.fields["parent"].required = False
-        self.fields["description"].widget = forms.Textarea(attrs={"rows": 3})
+        if self.instance.description_format == Competency.DescriptionFormat.MARKDOWN:
+            # CASE statements are markdown, kept byte for byte: edited as the text they are.
+            self.fields["description"].widget = forms.Textarea(attrs={"rows": 6})
+        else:
+            self.fields["description"].widget = DescriptionEditor()
+
+    def clean_description(self) -> str:
+        widget = self.fields["description"].widget
+        value = self.cleaned_data.get("description", "")
+        if not isinstance(widget, DescriptionEditor):
+            return value
+        return kept_if_unchanged(widget, self.instance.description, value)
 
 
 class ImportFrameworkForm(forms.Form):

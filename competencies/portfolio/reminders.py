@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from competencies.models import Attainment
-from ksf import dates
 from competencies.portfolio.services import renewal_topic
+from ksf import dates
 from ksf.services import notify
 
 THRESHOLDS = (7, 30, 90)
