@@ -1,4 +1,8 @@
-"""The HCPC CPD profile form: a summary of practice and the activities to write up."""
+"""The HCPC CPD profile form: a summary of practice and the activities to write up.
+
+The same form saves a draft (``draft=True``): then nothing is required and the counts are
+not checked, since a draft is work in progress; the bounds on text and choices still hold.
+"""
 
 import re
 from decimal import Decimal
@@ -11,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.portal.forms import NHSFormMixin, lazy_format
 from competencies.models import CPDEntry
+from competencies.portfolio.services import DRAFT_TITLE_MAX_CHARS, HCPCDraftInput
 
 SUMMARY_MAX_WORDS = 500
 MIN_ACTIVITIES = 4
@@ -78,12 +83,35 @@ class HCPCProfileForm(NHSFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, entries: QuerySet[CPDEntry], **kwargs):
+    title = forms.CharField(
+        label=_("Name for this draft (optional)"),
+        max_length=DRAFT_TITLE_MAX_CHARS,
+        required=False,
+        help_text=_(
+            "Shown in your saved HCPC profiles when you save a draft. Leave it blank to name "
+            "the draft after today's date."
+        ),
+    )
+
+    def __init__(self, *args, entries: QuerySet[CPDEntry], draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.draft = draft
         self.fields["activities"].queryset = entries
+        if draft:
+            self.fields["summary"].required = False
+            self.fields["activities"].required = False
+
+    def to_draft(self) -> HCPCDraftInput:
+        return HCPCDraftInput(
+            title=self.cleaned_data.get("title", ""),
+            summary=self.cleaned_data.get("summary", ""),
+            activities=list(self.cleaned_data.get("activities", [])),
+        )
 
     def clean_summary(self) -> str:
         summary = self.cleaned_data["summary"].strip()
+        if self.draft:  # the word count is checked when the profile is built
+            return summary
         words = count_words(summary)
         if words > SUMMARY_MAX_WORDS:
             raise forms.ValidationError(
@@ -96,6 +124,8 @@ class HCPCProfileForm(NHSFormMixin, forms.Form):
 
     def clean_activities(self) -> list[CPDEntry]:
         chosen = list(self.cleaned_data["activities"])
+        if self.draft:  # a draft may hold any number; building asks for 4 to 6
+            return chosen
         values = {"min": MIN_ACTIVITIES, "max": MAX_ACTIVITIES, "count": len(chosen)}
         if len(chosen) < MIN_ACTIVITIES:
             raise forms.ValidationError(

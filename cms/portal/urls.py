@@ -103,6 +103,21 @@ export_urls = (
             exports.hcpc_profile,
             name="hcpc_profile",
         ),
+        path(
+            "people/<staff_number:staff_number>/hcpc-profile/drafts/",
+            exports.hcpc_drafts,
+            name="hcpc_drafts",
+        ),
+        path(
+            "people/<staff_number:staff_number>/hcpc-profile/drafts/<int:pk>/",
+            exports.hcpc_draft,
+            name="hcpc_draft",
+        ),
+        path(
+            "people/<staff_number:staff_number>/hcpc-profile/drafts/<int:pk>/delete/",
+            exports.hcpc_draft_delete,
+            name="hcpc_draft_delete",
+        ),
         path("teams/<int:team_pk>/plans.xlsx", exports.team_plans_xlsx, name="team_plans_xlsx"),
     ],
     "exports",

@@ -1,5 +1,5 @@
 from .frameworks import Competency, Framework, ScaleValue
-from .portfolio import Attainment, CPDEntry, Evidence
+from .portfolio import Attainment, CPDEntry, Evidence, HCPCProfileDraft
 from .requirements import PostRequirement
 from .workflows import FrameworkApprovalTask
 
@@ -10,6 +10,7 @@ __all__ = [
     "Evidence",
     "Framework",
     "FrameworkApprovalTask",
+    "HCPCProfileDraft",
     "PostRequirement",
     "ScaleValue",
 ]

@@ -264,3 +264,41 @@ class Attainment(models.Model):
     def get_claimant_url(self) -> str:
         """Where the person sees this competency, their claims and what to do next."""
         return reverse("development:competency", args=[self.competency_id])
+
+
+class HCPCProfileDraft(models.Model):
+    """An HCPC CPD profile in progress, kept so the person can come back to it.
+
+    It holds what the profile form collects: a summary of practice and the CPD activities
+    chosen to write up (the statements on the standards are built from the log each time).
+    A CPD entry deleted later simply drops out of the draft.
+    """
+
+    owner = models.ForeignKey(
+        "ksf.StaffMember",
+        on_delete=models.CASCADE,
+        related_name="hcpc_drafts",
+        verbose_name=gettext_lazy("owner"),
+    )
+    title = models.CharField(max_length=200, verbose_name=gettext_lazy("title"))
+    summary = models.TextField(_("summary of practice"), blank=True)
+    activities = models.ManyToManyField(
+        CPDEntry,
+        blank=True,
+        related_name="hcpc_drafts",
+        verbose_name=gettext_lazy("activities to write up"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("HCPC profile draft")
+        verbose_name_plural = gettext_lazy("HCPC profile drafts")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("exports:hcpc_draft", args=[self.owner.staff_number, self.pk])

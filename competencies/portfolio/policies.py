@@ -1,9 +1,10 @@
-"""Who may open a piece of evidence, and who may claim, withdraw or decide a sign-off."""
+"""Who may open a piece of evidence, who may claim, withdraw or decide a sign-off, and who
+may prepare an HCPC profile and keep drafts of it."""
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from competencies.models import Attainment, Evidence
+from competencies.models import Attainment, Evidence, HCPCProfileDraft
 from ksf.policies import staff_policy
 
 AnyUser = User | AnonymousUser
@@ -58,5 +59,17 @@ class AttainmentPolicy:
         return Attainment.objects.filter(staff__user=user)
 
 
+class HCPCProfilePolicy:
+    """The HCPC profile is the person's own work: only they prepare it and keep drafts of it
+    (not their line manager, not an administrator)."""
+
+    def may_prepare(self, user: AnyUser, person) -> bool:
+        return bool(user.is_authenticated and person.user_id == user.pk)
+
+    def may_change(self, user: AnyUser, draft: HCPCProfileDraft) -> bool:
+        return self.may_prepare(user, draft.owner)
+
+
 evidence_policy = EvidencePolicy()
 attainment_policy = AttainmentPolicy()
+hcpc_profile_policy = HCPCProfilePolicy()

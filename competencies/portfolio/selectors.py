@@ -1,4 +1,5 @@
-"""Reads about a person's portfolio: the CPD log and its totals, evidence, sign-off requests.
+"""Reads about a person's portfolio: the CPD log and its totals, evidence, sign-off requests,
+saved HCPC profile drafts.
 
 They feed the CPD pages, the workbook export and the HCPC profile, so they return plain
 querysets and dictionaries, not page-shaped data.
@@ -16,7 +17,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 
-from competencies.models import Attainment, Competency, CPDEntry, Evidence
+from competencies.models import Attainment, Competency, CPDEntry, Evidence, HCPCProfileDraft
 from competencies.portfolio import rules
 from competencies.requirements.selectors import required_competency_ids
 from ksf import dates
@@ -52,6 +53,33 @@ def cpd_entries(
     if end:
         entries = entries.filter(date__lte=end)
     return entries.order_by("-date", "-pk")
+
+
+def profile_entries(person: StaffMember, today: datetime.date | None = None) -> QuerySet[CPDEntry]:
+    """The activities an HCPC profile (or a draft of one) may draw on: the last two years."""
+    today = today or dates.today()
+    return cpd_entries(person, audit_window_start(today), today)
+
+
+def hcpc_drafts(
+    person: StaffMember, today: datetime.date | None = None
+) -> QuerySet[HCPCProfileDraft]:
+    """A person's saved HCPC profile drafts, last saved first, in one query.
+
+    Each carries ``activity_count``: the chosen activities that a profile can still use
+    (deleted ones have dropped out; ones older than two years are not counted).
+    """
+    start = audit_window_start(today)
+    return (
+        HCPCProfileDraft.objects.filter(owner=person)
+        .annotate(activity_count=Count("activities", filter=Q(activities__date__gte=start)))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def hcpc_draft(person: StaffMember, pk: int) -> HCPCProfileDraft | None:
+    """One of ``person``'s drafts; None for another person's or an unknown one."""
+    return HCPCProfileDraft.objects.filter(owner=person, pk=pk).first()
 
 
 @dataclass

@@ -4,6 +4,8 @@ Each write is atomic and audited, enforces its rules and owns the message a refu
 Sign-off rules: people assess only themselves; only the named assessor decides; nobody
 signs their own; a declined claim needs a reason; a verified claim records level, assessor,
 date, evidence and an expiry from the framework's validity period.
+HCPC profile drafts are the person's own work: only they save or delete them, and a draft
+need not be complete (that is checked when the profile is built), only sound.
 """
 
 import datetime
@@ -14,12 +16,14 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from competencies.frameworks.selectors import assessable_competencies
 from competencies.models import (
@@ -27,10 +31,11 @@ from competencies.models import (
     Competency,
     CPDEntry,
     Evidence,
+    HCPCProfileDraft,
     ScaleValue,
 )
 from competencies.portfolio import rules, selectors
-from competencies.portfolio.policies import attainment_policy
+from competencies.portfolio.policies import attainment_policy, hcpc_profile_policy
 from ksf import audit, dates
 from ksf.models import KSFDimension, StaffMember
 from ksf.services import close_topic, notify
@@ -423,3 +428,113 @@ def withdraw(attainment: Attainment, *, user: User) -> Attainment:
     )
     close_topic(sign_off_topic(attainment.pk))
     return attainment
+
+
+@dataclass
+class HCPCDraftInput:
+    """What the HCPC profile form collects, as a draft keeps it."""
+
+    title: str
+    summary: str
+    activities: Sequence[CPDEntry] = ()
+
+
+DRAFT_TITLE_MAX_CHARS = HCPCProfileDraft._meta.get_field("title").max_length or 200
+
+
+def _check_draft(person: StaffMember, data: HCPCDraftInput) -> None:
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
+    limit = settings.PORTAL_TEXT_MAX_CHARS
+    if len(data.title or "") > DRAFT_TITLE_MAX_CHARS:
+        errors["title"].append(
+            ValidationError(
+                gettext("Give the draft a name of %(max)s characters or fewer.")
+                % {"max": DRAFT_TITLE_MAX_CHARS}
+            )
+        )
+    if len(data.summary or "") > limit:
+        errors["summary"].append(
+            ValidationError(
+                gettext("Your summary is too long to save: shorten it to %(max)s characters.")
+                % {"max": limit}
+            )
+        )
+    allowed = set(selectors.profile_entries(person).values_list("pk", flat=True))
+    if any(a.pk not in allowed for a in data.activities):
+        errors["activities"].append(
+            ValidationError(
+                gettext("Choose activities from your own CPD log of the last two years.")
+            )
+        )
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+def _draft_snapshot(draft: HCPCProfileDraft) -> dict[str, str]:
+    """The draft for the audit trail: its name, how long the summary is, what is chosen.
+
+    The summary itself stays out of the trail, as it stays out of addresses and logs.
+    """
+    words = len((draft.summary or "").split())
+    return {
+        gettext("title"): draft.title,
+        gettext("summary of practice"): ngettext("%(count)s word", "%(count)s words", words)
+        % {"count": words},
+        gettext("activities to write up"): (
+            ", ".join(sorted(str(a) for a in draft.activities.all())) or "—"
+        ),
+    }
+
+
+@transaction.atomic
+def save_hcpc_draft(
+    person: StaffMember,
+    data: HCPCDraftInput,
+    *,
+    user: User,
+    draft: HCPCProfileDraft | None = None,
+) -> HCPCProfileDraft:
+    """Keep ``person``'s HCPC profile as it stands: a new draft, or ``draft`` updated.
+
+    A draft may be incomplete (no summary, fewer activities than a profile needs) but not
+    unsound: text within bounds and activities from the person's own recent CPD only.
+    """
+    if not hcpc_profile_policy.may_prepare(user, person):
+        raise PermissionDenied(gettext("Only the person can save drafts of their HCPC profile."))
+    if draft is not None:
+        draft = HCPCProfileDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.owner_id != person.pk:
+            raise PermissionDenied(gettext("This draft belongs to someone else."))
+    _check_draft(person, data)
+    title = (data.title or "").strip()
+    created = draft is None
+    before: dict[str, str] = {}
+    if draft is None:
+        draft = HCPCProfileDraft(owner=person)
+        if not title:
+            # Translators: the name a saved HCPC profile gets, e.g. 'HCPC profile, 3 March 2026'.
+            title = gettext("HCPC profile, %(date)s") % {
+                "date": date_format(dates.today(), "j F Y")
+            }
+    else:
+        before = _draft_snapshot(draft)
+        title = title or draft.title
+    draft.title = title
+    draft.summary = (data.summary or "").strip()
+    draft.full_clean(exclude=["owner"])
+    draft.save()
+    draft.activities.set(data.activities)
+    if created:
+        audit.log_create(draft, user)
+    else:
+        audit.log_change(draft, user, audit.diff(before, _draft_snapshot(draft)))
+    return draft
+
+
+@transaction.atomic
+def delete_hcpc_draft(draft: HCPCProfileDraft, *, user: User) -> None:
+    """Delete a saved draft. The CPD log it drew on is untouched."""
+    if not hcpc_profile_policy.may_change(user, draft):
+        raise PermissionDenied(gettext("Only the person can delete drafts of their HCPC profile."))
+    audit.log_delete(draft, user)
+    draft.delete()

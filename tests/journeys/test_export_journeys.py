@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_clinician_prints_a_plan_downloads_it_and_builds_an_hcpc_profile(page, demo):
+    """... and saves the profile as a draft on the way, leaves, and finds it as it was."""
     sign_in(page, "clinician")
     from ksf.models import StaffMember
 
@@ -47,6 +48,19 @@ def test_clinician_prints_a_plan_downloads_it_and_builds_an_hcpc_profile(page, d
     boxes = page.locator("input[name=activities]")
     for i in range(4):
         boxes.nth(i).check()
+    # Save a draft, leave, and come back to it through the list: nothing is lost.
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("main")).to_contain_text("Draft saved")
+    assert "/hcpc-profile/drafts/" in page.url
+    page.goto(f"/portal/people/{ffion.staff_number}/plan/")
+    page.get_by_role("link", name="Your saved HCPC profiles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saved HCPC profiles")
+    assert_accessible(page)
+    page.locator("#hcpc-drafts a", has_text="HCPC profile,").first.click()
+    expect(page.get_by_label("Summary of your practice")).to_have_value(
+        "I am a band 6 MSK physiotherapist."
+    )
+    expect(page.locator("input[name=activities]:checked")).to_have_count(4)
     page.get_by_role("button", name="Build my profile").click()
     expect(
         page.get_by_role("heading", name="4. Statement of how I have met the standards")
