@@ -131,7 +131,8 @@ REQUIREMENT_COLUMNS = [
     Column(_("Verified on"), 13),
     Column(_("Expires on"), 13),
     Column(_("Assessor"), 18),
-    Column(_("Due"), 13),
+    Column(_("Due by"), 13),
+    Column(_("Overdue"), 10),
     Column(_("What to do next"), 50, wrap=True),
 ]
 
@@ -183,7 +184,8 @@ def requirement_cells(row: RequirementStatus) -> list:
         row.verified_on,
         row.expires_on,
         row.assessor,
-        row.due,
+        row.due_by,  # empty where nothing is still due (e.g. verified and valid)
+        _yes_no(row.overdue) if row.due_by else "",
         row.next_step,
     ]
 

@@ -75,6 +75,12 @@ class RequirementStatus:
         """The date something is still due by; None when nothing is (e.g. verified)."""
         return due_by(self.facts)
 
+    @property
+    def overdue(self) -> bool:
+        """Something is still due and its date has passed (desirable rows never are)."""
+        day, passed = _still_due(self.facts)
+        return day is not None and passed and (self.facts.mandatory or self.kind == Kind.KSF)
+
     @cached_property
     def required(self) -> str:
         return required_text(self.facts)

@@ -59,13 +59,21 @@ def test_requirements_sheet_fills_rag_cells_and_uses_real_dates(client, planned)
     login(client, planned.person.user)
     sheet = download(client, planned.person.staff_number)["Requirements"]
     headers = [c.value for c in sheet[1]]
-    rag_col, due_col = headers.index("RAG") + 1, headers.index("Due") + 1
+    rag_col, due_col = headers.index("RAG") + 1, headers.index("Due by") + 1
+    state_col, overdue_col = headers.index("State") + 1, headers.index("Overdue") + 1
     fills = {"Red": "FFD5281B", "Amber": "FFFFB81C", "Green": "FF007F3B"}
+    seen = set()
     for r in range(2, sheet.max_row + 1):
         cell = sheet.cell(r, rag_col)
         assert cell.fill.fgColor.rgb == fills[cell.value]
-        due = sheet.cell(r, due_col)
-        assert due.is_date and isinstance(due.value, datetime.datetime)
+        due, state = sheet.cell(r, due_col), sheet.cell(r, state_col).value
+        if state == "Met":  # levels agreed, the next review a year away: nothing is due
+            assert due.value is None and sheet.cell(r, overdue_col).value is None
+        else:
+            assert due.is_date and isinstance(due.value, datetime.datetime)
+            assert sheet.cell(r, overdue_col).value == ("Yes" if cell.value == "Red" else "No")
+        seen.add(state)
+    assert "Met" in seen and "Overdue" in seen
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
     assert sheet.column_dimensions["E"].width > sheet.column_dimensions["A"].width
@@ -182,3 +190,10 @@ def test_person_without_post_or_cpd_gets_an_empty_plan(client, world):
     assert Decimal(0) == sum(
         Decimal(str(v)) for k, v in summary(book).items() if k.startswith("CPD hours")
     )
+
+
+def test_the_printout_says_what_is_still_due_and_nothing_for_what_is_met(client, planned):
+    login(client, planned.person.user)
+    page = client.get(reverse("exports:plan", args=[planned.person.staff_number])).content.decode()
+    assert "Nothing due" in page  # the levels met at the review a month ago
+    assert "Overdue since" in page  # the competency never claimed in two years
