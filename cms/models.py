@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.blocks import RichTextBlock
@@ -76,14 +76,16 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
 
     @route(r"^$")
     def index(self, request):
-        from competencies.frameworks.selectors import published_frameworks
+        from competencies.frameworks.selectors import current_frameworks
         from competencies.models import Competency
 
         query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
         matches = []
         if query:
+            # Only the current versions: each competency found once, at the address it has now.
             matches = list(
                 Competency.objects.published()
+                .filter(framework__in=current_frameworks().values("pk"))
                 .filter(
                     Q(short_name__icontains=query)
                     | Q(description__icontains=query)
@@ -94,7 +96,7 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
         return self.render(
             request,
             context_overrides={
-                "frameworks": published_frameworks(),
+                "frameworks": current_frameworks(),
                 "query": query,
                 "matches": matches,
             },
@@ -102,9 +104,28 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
 
     @path("<code:idnumber>/")
     def framework(self, request, idnumber):
+        return self._framework_page(request, idnumber, None)
+
+    @path("<code:idnumber>/v/<code:version>/")
+    def framework_version(self, request, idnumber, version):
+        return self._framework_page(request, idnumber, version)
+
+    @path("<code:idnumber>/<code:code>/")
+    def competency(self, request, idnumber, code):
+        return self._competency_page(request, idnumber, None, code)
+
+    @path("<code:idnumber>/v/<code:version>/<code:code>/")
+    def version_competency(self, request, idnumber, version, code):
+        return self._competency_page(request, idnumber, version, code)
+
+    def _framework_page(self, request, idnumber, version):
         from competencies.frameworks.selectors import tree
 
-        framework = self._framework(request, idnumber)
+        moved = self._version_address(request, idnumber, version)
+        if moved:
+            return moved
+        versions = self._versions(idnumber, version)
+        framework = versions.shown
         guide = (
             FrameworkGuidePage.objects.live()
             .child_of(self)
@@ -114,15 +135,25 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
         return render(
             request,
             "cms/framework_page.html",
-            {"page": self, "framework": framework, "nodes": tree(framework), "guide": guide},
+            {
+                "page": self,
+                "framework": framework,
+                "versions": versions,
+                "pinned": version is not None,
+                "nodes": tree(framework),
+                "guide": guide,
+            },
         )
 
-    @path("<code:idnumber>/<code:code>/")
-    def competency(self, request, idnumber, code):
+    def _competency_page(self, request, idnumber, version, code):
         from competencies.models import Competency
         from competencies.requirements.selectors import posts_requiring
 
-        framework = self._framework(request, idnumber)
+        moved = self._version_address(request, idnumber, version, code)
+        if moved:
+            return moved
+        versions = self._versions(idnumber, version)
+        framework = versions.shown
         competency = (
             Competency.objects.filter(framework=framework, idnumber=code)
             .select_related("parent")
@@ -130,13 +161,21 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
         )
         if competency is None:
             raise Http404("No such competency")
+        in_current = None
+        if not versions.is_current:  # the same competency, by its stable identity
+            in_current = Competency.objects.filter(
+                framework=versions.current, identifier=competency.identifier
+            ).first()
         return render(
             request,
             "cms/competency_page.html",
             {
                 "page": self,
                 "framework": framework,
+                "versions": versions,
+                "pinned": version is not None,
                 "competency": competency,
+                "in_current": in_current,
                 "children": competency.children.order_by("sort_order"),
                 "related": competency.cross_references.select_related("framework").filter(
                     framework__live=True
@@ -145,22 +184,32 @@ class FrameworkIndexPage(RoutablePageMixin, Page):
             },
         )
 
-    def _framework(self, request, idnumber):
-        from competencies.models import Framework
-
-        versions = Framework.objects.filter(idnumber=idnumber, live=True)
+    def _version_address(self, request, idnumber, version, code=None):
+        """``?version=`` on a current-version address: a redirect to that version's own."""
         wanted = request.GET.get("version")
-        if wanted and "\x00" in wanted:
+        if version is not None or not wanted:
+            return None
+        if "\x00" in wanted:
             raise Http404("No such version")  # no version holds a NUL (nor can it be stored)
-        framework = (
-            versions.filter(version=wanted).first()
-            if wanted
-            else versions.filter(retired=False).order_by("-last_published_at", "-pk").first()
-            or versions.order_by("-last_published_at", "-pk").first()
-        )
-        if framework is None:
+        shown = self._versions(idnumber, wanted).shown
+        if code is not None and not shown.competencies.filter(idnumber=code).exists():
+            raise Http404("No such competency")
+        if code is None:
+            subpage = self.reverse_subpage("framework_version", args=[idnumber, shown.version])
+        else:
+            subpage = self.reverse_subpage(
+                "version_competency", args=[idnumber, shown.version, code]
+            )
+        return redirect(self.get_url(request) + subpage, permanent=True)
+
+    @staticmethod
+    def _versions(idnumber, version):
+        from competencies.frameworks.selectors import framework_versions
+
+        versions = framework_versions(idnumber, version)
+        if versions is None:
             raise Http404("No such framework")
-        return framework
+        return versions
 
 
 class FrameworkGuidePage(Page):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from competencies.models import Competency, Framework
 from competencies.models.frameworks import CompetencyAssociation
@@ -20,6 +20,69 @@ def assessable_competencies() -> QuerySet[Competency]:
 
 def published_frameworks() -> QuerySet[Framework]:
     return Framework.objects.published().order_by("title")
+
+
+# Newest first: the order in which a framework's published versions replaced each other.
+_NEWEST_FIRST = (F("last_published_at").desc(nulls_last=True), "-pk")
+
+
+def current_frameworks() -> QuerySet[Framework]:
+    """Each published framework once, at its current version, by title.
+
+    A framework's versions share its ID number. The current version is the newest published
+    one that is not retired; when every published version is retired, the newest of them (the
+    page then says so). Drafts never count. One query, whatever the number of versions.
+    """
+    current = (
+        Framework.objects.filter(idnumber=OuterRef("idnumber"), live=True)
+        .order_by("retired", *_NEWEST_FIRST)
+        .values("pk")[:1]
+    )
+    return Framework.objects.filter(live=True, pk=Subquery(current)).order_by("title", "pk")
+
+
+@dataclass(frozen=True)
+class FrameworkVersions:
+    """One published version of a framework, seen among the framework's other versions."""
+
+    shown: Framework
+    current: Framework
+    versions: list[Framework]  # every published version, newest first
+
+    @property
+    def is_current(self) -> bool:
+        return self.shown.pk == self.current.pk
+
+    @property
+    def replaced_by(self) -> Framework | None:
+        """The version published next after the shown one, if the shown one is superseded."""
+        if self.is_current:
+            return None
+        position = next(i for i, v in enumerate(self.versions) if v.pk == self.shown.pk)
+        return self.versions[position - 1] if position else None
+
+    @property
+    def others(self) -> list[Framework]:
+        """Every published version but the current one, newest first."""
+        return [v for v in self.versions if v.pk != self.current.pk]
+
+
+def framework_versions(idnumber: str, version: str | None = None) -> FrameworkVersions | None:
+    """The published version ``version`` of a framework (its current version if None).
+
+    None when the framework has no published version of that name: drafts and versions
+    taken off the site are not shown. One query.
+    """
+    versions = list(Framework.objects.filter(idnumber=idnumber, live=True).order_by(*_NEWEST_FIRST))
+    if not versions:
+        return None
+    current = next((v for v in versions if not v.retired), versions[0])
+    if version is None:
+        return FrameworkVersions(shown=current, current=current, versions=versions)
+    shown = next((v for v in versions if v.version == version), None)
+    if shown is None:
+        return None
+    return FrameworkVersions(shown=shown, current=current, versions=versions)
 
 
 def latest_published(family) -> Framework | None:
