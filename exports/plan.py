@@ -65,6 +65,7 @@ class ObjectiveLine:
     support: str
     target_date: datetime.date
     status: str
+    is_overdue: bool = False  # still open and past its target date
 
 
 @dataclass
@@ -243,6 +244,7 @@ def objectives_for(review_ids: Iterable[int]) -> dict[int, list[ObjectiveLine]]:
                 support=o.support,
                 target_date=o.target_date,
                 status=o.get_status_display(),
+                is_overdue=o.is_overdue,
             )
         )
     return found

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from competencies.development.engine import Rag, RequirementStatus
 from competencies.development.presenter import kind_label, mandatory_label
-from exports.plan import DevelopmentPlan, TeamPlans
+from exports.plan import DevelopmentPlan, ObjectiveLine, TeamPlans
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "d mmm yyyy"
@@ -41,6 +41,13 @@ class Column:
 
 def _hours(value: Decimal) -> float:
     return float(value)
+
+
+def _objective_status(o: ObjectiveLine) -> str:
+    """'In progress', or 'In progress (overdue)' once its target date has passed."""
+    if o.is_overdue:
+        return gettext("%(status)s (overdue)") % {"status": o.status}
+    return o.status
 
 
 def _yes_no(value: bool) -> str:
@@ -263,7 +270,7 @@ def plan_workbook(plan: DevelopmentPlan) -> bytes:
         _("PDP objectives"),
         OBJECTIVE_COLUMNS,
         [
-            [o.objective, o.gap, o.actions, o.support, o.target_date, o.status]
+            [o.objective, o.gap, o.actions, o.support, o.target_date, _objective_status(o)]
             for o in plan.objectives
         ],
     )
@@ -346,7 +353,7 @@ def team_workbook(plans: TeamPlans) -> bytes:
                 o.actions,
                 o.support,
                 o.target_date,
-                o.status,
+                _objective_status(o),
             ]
             for m in plans.members
             if m.pdp

@@ -283,6 +283,23 @@ def _objective(f: RequirementFacts, r: Reader) -> str:
             ),
             **values,
         )
+    if (
+        f.objective_status in ("not_started", "in_progress")
+        and f.objective_target is not None
+        and f.objective_target < dates.today()
+    ):
+        return _say(
+            r,
+            gettext(
+                "Your PDP objective “%(objective)s” is overdue: its target was %(date)s "
+                "(%(status)s). Record your progress or agree a new date with your line manager."
+            ),
+            gettext(
+                "%(name)s's PDP objective “%(objective)s” is overdue: its target was %(date)s "
+                "(%(status)s). Record progress or agree a new date with them."
+            ),
+            **values,
+        )
     return _say(
         r,
         gettext("Work on your PDP objective “%(objective)s” by %(date)s (%(status)s)."),

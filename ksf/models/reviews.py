@@ -249,6 +249,20 @@ class PDPObjective(models.Model):
     def __str__(self) -> str:
         return self.objective
 
+    # Objectives still open: achieved ones are done, carried-forward ones live on elsewhere.
+    OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open and its target date has passed (today as ``ksf.dates`` says)."""
+        from ksf import dates
+
+        return (
+            self.status in self.OPEN
+            and self.target_date is not None
+            and self.target_date < dates.today()
+        )
+
 
 class ReviewAddendum(models.Model):
     """A note added after signing; the signed review itself never changes."""

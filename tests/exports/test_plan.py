@@ -197,3 +197,27 @@ def test_the_printout_says_what_is_still_due_and_nothing_for_what_is_met(client,
     page = client.get(reverse("exports:plan", args=[planned.person.staff_number])).content.decode()
     assert "Nothing due" in page  # the levels met at the review a month ago
     assert "Overdue since" in page  # the competency never claimed in two years
+
+
+def test_an_open_objective_past_its_target_is_called_overdue_everywhere(client, planned):
+    from ksf.models import PDPObjective
+
+    objective = PDPObjective.objects.get(review=planned.signed_review)
+    objective.target_date = dates.today() - datetime.timedelta(days=3)
+    objective.status = PDPObjective.Status.IN_PROGRESS
+    objective.dimension = (
+        planned.signed_review.dimensions.filter(reviewer_level=1).first().dimension
+    )
+    objective.save()
+    login(client, planned.person.user)
+    page = client.get(reverse("exports:plan", args=[planned.person.staff_number])).content.decode()
+    assert 'nhsuk-tag--red">Overdue</strong>' in page
+    assert "Your PDP objective “Signed objective” is overdue" in page
+    sheet = download(client, planned.person.staff_number)["PDP objectives"]
+    assert [r["Status"] for r in rows(sheet)] == ["In progress (overdue)"]
+    review_page = client.get(planned.signed_review.get_absolute_url()).content.decode()
+    assert 'nhsuk-tag--red">Overdue</strong>' in review_page
+    objective.status = PDPObjective.Status.ACHIEVED
+    objective.save()
+    page = client.get(reverse("exports:plan", args=[planned.person.staff_number])).content.decode()
+    assert "is overdue" not in page
