@@ -221,6 +221,14 @@ class Attainment(models.Model):
     decision_comment = models.TextField(blank=True, verbose_name=gettext_lazy("decision comment"))
     verified_on = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("verified on"))
     expires_on = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("expires on"))
+    source = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Where a sign-off came from when not from a claim, e.g. the fellowship it completed."
+        ),
+        verbose_name=gettext_lazy("source"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:

@@ -42,6 +42,12 @@ class StaffMember(index.Indexed, models.Model):
         max_length=40, choices=Profession.choices, verbose_name=gettext_lazy("profession")
     )
     band = models.CharField(gettext_lazy("pay band"), max_length=3, choices=Band.choices)
+    qualified_on = models.DateField(
+        gettext_lazy("qualified on"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When they first qualified in their profession (entry criteria)."),
+    )
     hcpc_number = models.CharField(
         gettext_lazy("HCPC registration number"),
         max_length=12,

@@ -1,0 +1,42 @@
+from django.db import migrations
+
+MANAGE = ["add", "change", "delete", "view"]
+GRANTS = {
+    # Educators author programmes and run cohorts (enrol, assign supervisors, pause).
+    "Educators": [("fellowships", f"{a}_{m}") for m in ("programme", "milestone") for a in MANAGE]
+    + [("fellowships", f"{a}_enrolment") for a in ("change", "view")]
+    + [("fellowships", "view_application"), ("fellowships", "view_supervisorassignment")]
+    + [("fellowships", f"{a}_supervisorassignment") for a in ("add", "change")],
+    # Service leads decide applications and answer for who finishes when.
+    "Service leads": [
+        ("fellowships", "view_programme"),
+        ("fellowships", "view_enrolment"),
+        ("fellowships", "view_application"),
+        ("fellowships", "change_application"),
+    ],
+    "Administrators": [
+        ("fellowships", f"{a}_{m}")
+        for m in (
+            "programme",
+            "milestone",
+            "application",
+            "enrolment",
+            "supervisorassignment",
+            "credential",
+        )
+        for a in MANAGE
+    ],
+}
+
+
+def grant(apps, schema_editor):
+    from ksf.reference import create_permissions_now, grant_group_permissions
+
+    create_permissions_now(apps)
+    grant_group_permissions(apps, GRANTS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("fellowships", "0001_initial"), ("ksf", "0009_staff_qualified_on")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
