@@ -28,6 +28,7 @@ from ksf.models import (
 from ksf.roles import ROLE_GROUPS, Role
 
 DEMO_PASSWORD = "demo-ksf-2026"  # noqa: S105 - printed for the demo only
+CLINICIAN_DAYS_IN_POST = 700  # the demo clinician started in post nearly two years ago
 ORG_CODE = "NVHB"
 
 SITES = [
@@ -414,6 +415,9 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
                     [Decimal("1.00")] * 4 + [Decimal("0.80"), Decimal("0.60"), Decimal("0.50")]
                 )
                 start = today - datetime.timedelta(days=rng.randint(30, 3000))
+                if fixed == ("Ffion", "Parry"):
+                    # In her second year: last year's review was her first (competencies.demo).
+                    start = today - datetime.timedelta(days=CLINICIAN_DAYS_IN_POST)
                 if rng.random() < 0.15:
                     # An earlier post in another band, to show history.
                     earlier_band = {"6": "5", "5": "4", "4": "3"}.get(band)
