@@ -33,6 +33,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", accounts.health, name="health"),
+    path("portal/fellowships/", include("cms.portal.fellowships_urls")),
     path("portal/", include("cms.portal.urls")),
     path("ims/case/v1p1/", include("competencies.interchange.api_urls")),
 ]

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import pgettext
+
 RATE_WEEKS = 8
 
 
@@ -32,6 +34,28 @@ class Risk(StrEnum):
     COMPLETED = "completed"
     NOT_STARTED = "not_started"
     WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            Risk.ON_TRACK: pgettext("fellowship progress", "On track"),
+            Risk.AT_RISK: pgettext("fellowship progress", "At risk"),
+            Risk.OVERDUE: pgettext("fellowship progress", "Overdue"),
+            Risk.PAUSED: pgettext("fellowship progress", "Paused"),
+            Risk.COMPLETED: pgettext("fellowship progress", "Completed"),
+            Risk.NOT_STARTED: pgettext("fellowship progress", "Not started"),
+            Risk.WITHDRAWN: pgettext("fellowship progress", "Withdrawn"),
+        }[self]
+
+    @property
+    def tag(self) -> str:
+        """The NHS.UK tag colour that goes with the word."""
+        return {
+            Risk.ON_TRACK: "green",
+            Risk.AT_RISK: "yellow",
+            Risk.OVERDUE: "red",
+            Risk.COMPLETED: "blue",
+        }.get(self, "grey")
 
 
 @dataclass(frozen=True)
@@ -139,6 +163,42 @@ class Forecast:
     pace_per_week: Decimal | None  # in the bottleneck milestone's unit
     bottleneck: MilestoneProgress | None
     percent: int  # overall: the mean of the milestones' percentages
+
+    @property
+    def reason(self) -> str:
+        """Why it is at risk, overdue or on track, in one sentence."""
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
+        target = date_format(self.target_date, "j F Y")
+        if self.risk is Risk.OVERDUE:
+            return gettext("The target date, %(date)s, has passed.") % {"date": target}
+        if self.risk is Risk.PAUSED:
+            return gettext("Paused: the target date moves on by the length of the pause.")
+        if self.risk in (Risk.COMPLETED, Risk.WITHDRAWN, Risk.NOT_STARTED):
+            return ""
+        b = self.bottleneck
+        if b is not None and self.forecast_date is None:
+            return gettext(
+                "No %(milestone)s signed off in the last %(weeks)d weeks: at this pace it "
+                "will not be finished."
+            ) % {"milestone": b.spec.title, "weeks": RATE_WEEKS}
+        if b is not None and self.forecast_date is not None:
+            pace = f"{(self.pace_per_week or Decimal(0)).quantize(Decimal('0.1'))}"
+            text = gettext(
+                "%(milestone)s: %(done)s of %(target)s %(unit)s at %(pace)s a week, "
+                "so finished about %(forecast)s (target %(target_date)s)."
+            )
+            return text % {
+                "milestone": b.spec.title,
+                "done": f"{b.done.quantize(Decimal('1'))}",
+                "target": f"{b.target.quantize(Decimal('1'))}",
+                "unit": {"entries": gettext("entries"), "hours": gettext("hours")}.get(b.unit, ""),
+                "pace": pace,
+                "forecast": date_format(self.forecast_date, "j F Y"),
+                "target_date": target,
+            }
+        return gettext("Nothing in the logbook holds it up; target %(date)s.") % {"date": target}
 
 
 def pace(

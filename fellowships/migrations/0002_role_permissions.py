@@ -7,13 +7,9 @@ GRANTS = {
     + [("fellowships", f"{a}_enrolment") for a in ("change", "view")]
     + [("fellowships", "view_application"), ("fellowships", "view_supervisorassignment")]
     + [("fellowships", f"{a}_supervisorassignment") for a in ("add", "change")],
-    # Service leads decide applications and answer for who finishes when.
-    "Service leads": [
-        ("fellowships", "view_programme"),
-        ("fellowships", "view_enrolment"),
-        ("fellowships", "view_application"),
-        ("fellowships", "change_application"),
-    ],
+    # Service leads decide the applications of their own service's staff and see its
+    # fellows: that comes from the structure (fellowships.policies), not a model-wide grant.
+    "Service leads": [("fellowships", "view_programme")],
     "Administrators": [
         ("fellowships", f"{a}_{m}")
         for m in (

@@ -98,6 +98,9 @@ class Application(models.Model):
             "programme": self.programme,
         }
 
+    def get_absolute_url(self) -> str:
+        return reverse("fellowships:application", args=[self.pk])
+
 
 class Enrolment(models.Model):
     """A fellow on one version of a programme, from approval to completion or withdrawal."""
