@@ -208,6 +208,12 @@ IMPORT_MAX_REPORTED = 200  # problems listed on the page; the rest are counted
 
 # Evidence files are kept out of MEDIA_ROOT and served only through a permission check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
+# The Ed25519 keys that sign fellowship credentials: outside the database (and its dumps),
+# backed up on their own; rotate with `manage.py rotate_credential_key`.
+FELLOWSHIP_CREDENTIAL_KEY_DIR = Path(
+    os.environ.get("FELLOWSHIP_CREDENTIAL_KEY_DIR", BASE_DIR / "var" / "credential-keys")
+)
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
