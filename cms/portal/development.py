@@ -18,6 +18,9 @@ from competencies.portfolio import selectors as portfolio_selectors
 from competencies.portfolio import services as portfolio_services
 from competencies.portfolio.policies import attainment_policy
 from competencies.requirements.selectors import requirements_of_person_for
+from fellowships import selectors as fellowship_selectors
+from fellowships.models import Enrolment
+from fellowships.policies import enrolment_policy
 from ksf import access, dates
 from ksf.selectors import current_assignments
 
@@ -27,10 +30,17 @@ def person_development(request: HttpRequest, staff_number: str) -> HttpResponse:
     person = access.person_or_404(request.user, staff_number)
     is_self = access.is_self(request.user, person)
     status = development_status(person, is_self=is_self)
+    enrolments = list(
+        enrolment_policy.readable(request.user)
+        .filter(staff=person, status__in=Enrolment.OPEN)
+        .select_related("programme", "staff")
+    )
+    progress = fellowship_selectors.progress_for(enrolments)
     return render(
         request,
         "portal/development/person.html",
         {
+            "fellowships": [progress[e.pk] for e in enrolments],
             "person": person,
             "status": status,
             "counts": status.counts,

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from cms.portal.organisation_forms import PostSearchForm
 from competencies.development.team import people_overview
 from competencies.requirements.selectors import requirements_for_post
+from fellowships import selectors as fellowship_selectors
+from fellowships.models import Enrolment
 from ksf import selectors, services
 from ksf.access import can_manage, is_self, person_or_404, team_or_404
 from ksf.models import Post, PostAssignment, StaffMember
@@ -138,11 +140,20 @@ def team_development(request: HttpRequest, pk: int) -> HttpResponse:
     rows = people_overview(members)
     totals = {key: sum(r.counts[key] for r in rows) for key in ("red", "amber", "green")}
     named = team_policy.user_has_permission_for_instance(request.user, "view_development", team)
+    fellows = list(
+        Enrolment.objects.filter(staff__in=members, status__in=Enrolment.OPEN)
+        .select_related("programme", "staff")
+        .order_by("target_date", "staff__last_name")
+    )
+    fellow_progress = fellowship_selectors.progress_for(fellows)
     return render(
         request,
         "portal/organisation/team_development.html",
         {
             "team": team,
+            # Named only for those who may see named rows; a service lead reads the count.
+            "fellows": [fellow_progress[e.pk] for e in fellows] if named else [],
+            "fellow_count": len(fellows),
             "rows": rows if named else [],
             "named": named,
             "people": len(rows),

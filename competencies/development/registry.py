@@ -22,6 +22,12 @@ Hook ``register_requirement_source``
         def register_fellowship_milestones():
             return FellowshipMilestoneSource()
 
+Hook ``register_future_attainments``
+    A function taking no arguments that returns a callable, or a list of them, each taking
+    ``(staff_ids, today)`` and returning ``FutureAttainment`` rows: competencies people are
+    expected to hold from a date (a fellowship's forecast completion). The skill-mix
+    projection reads them through ``future_attainments``, without importing their source.
+
 Hook ``register_fellowship_progress``
     A function taking no arguments that returns a callable, or a list of them, each taking
     ``(person, today)`` and returning that person's ``FellowshipLine`` rows (below; their
@@ -40,6 +46,7 @@ from competencies.development.facts import RequirementFacts
 from ksf.models import PostAssignment, StaffMember
 
 REQUIREMENT_SOURCE_HOOK = "register_requirement_source"
+FUTURE_ATTAINMENTS_HOOK = "register_future_attainments"
 FELLOWSHIP_PROGRESS_HOOK = "register_fellowship_progress"
 
 
@@ -63,6 +70,19 @@ class FellowshipLine:
 FellowshipProgressSource = Callable[[StaffMember, datetime.date], list[FellowshipLine]]
 
 
+@dataclass(frozen=True)
+class FutureAttainment:
+    """A competency someone is expected to hold from ``expected_on`` (not yet verified)."""
+
+    staff_id: int
+    competency_id: int
+    expected_on: datetime.date
+    source: str  # e.g. "fellowship:<enrolment public id>"
+
+
+FutureAttainmentSource = Callable[[Sequence[int], datetime.date], list[FutureAttainment]]
+
+
 def registered(hook_name: str) -> list:
     """Everything the ``hook_name`` functions return, in hook order, lists flattened."""
     found: list = []
@@ -78,3 +98,10 @@ def requirement_sources() -> list[RequirementSource]:
 
 def fellowship_progress_sources() -> list[FellowshipProgressSource]:
     return registered(FELLOWSHIP_PROGRESS_HOOK)
+
+
+def future_attainments(staff_ids: Sequence[int], today: datetime.date) -> list[FutureAttainment]:
+    """Every registered source's expected attainments for these people."""
+    return [
+        row for source in registered(FUTURE_ATTAINMENTS_HOOK) for row in source(staff_ids, today)
+    ]

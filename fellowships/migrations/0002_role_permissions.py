@@ -2,10 +2,12 @@ from django.db import migrations
 
 MANAGE = ["add", "change", "delete", "view"]
 GRANTS = {
-    # Educators author programmes and run cohorts (enrol, assign supervisors, pause).
+    # Educators author programmes and run cohorts: decide applications (as service leads do
+    # for their own service), assign supervisors, pause, withdraw.
     "Educators": [("fellowships", f"{a}_{m}") for m in ("programme", "milestone") for a in MANAGE]
     + [("fellowships", f"{a}_enrolment") for a in ("change", "view")]
-    + [("fellowships", "view_application"), ("fellowships", "view_supervisorassignment")]
+    + [("fellowships", f"{a}_application") for a in ("change", "view")]
+    + [("fellowships", "view_supervisorassignment")]
     + [("fellowships", f"{a}_supervisorassignment") for a in ("add", "change")],
     # Service leads decide the applications of their own service's staff and see its
     # fellows: that comes from the structure (fellowships.policies), not a model-wide grant.

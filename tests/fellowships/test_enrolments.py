@@ -385,3 +385,31 @@ def test_the_cohort_dashboard_and_workbook_cost_the_same_for_more_fellows(client
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book["Enrolments"]
     assert sheet.freeze_panes == "A2" and sheet.max_row == 9
+
+
+def test_an_enrolment_shows_on_my_development_the_team_page_and_the_plan(client, fs):
+    enrolment = apply_and_approve(client, fs)
+    login(client, fs.world.clinician.user)
+    page = client.get(
+        reverse("development:person", args=[fs.world.clinician.staff_number])
+    ).content.decode()
+    assert "Fellowships" in page and "MSK point-of-care ultrasound" in page
+    client.logout()
+    login(client, fs.world.manager.user)
+    team = client.get(reverse("team_development", args=[fs.world.team.pk])).content.decode()
+    assert "Fellows in training" in team and "Cara Clinician" in team
+    import io
+
+    import openpyxl
+
+    response = client.get(reverse("exports:plan_xlsx", args=[fs.world.clinician.staff_number]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = next(s for s in book.worksheets if s.title.startswith("Fellowship"))
+    steps = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert "Supervised scans" in steps and "OSCE" in steps
+    from competencies.development.registry import future_attainments
+
+    expected = future_attainments([fs.world.clinician.pk], dates.today())
+    assert [(r.competency_id, r.expected_on) for r in expected] == [
+        (fs.competency.competency_id, enrolment.target_date)
+    ]
