@@ -208,9 +208,14 @@ FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
 
 
 def _gather() -> None:
-    from tests.permission_rules import admin, development, exports, portfolio, reviews
+    """Every module in ``tests/permission_rules``: a new area adds its file, nothing else."""
+    import importlib
+    import pkgutil
 
-    for module in (admin, development, portfolio, reviews, exports):
+    from tests import permission_rules
+
+    for info in sorted(pkgutil.iter_modules(permission_rules.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"tests.permission_rules.{info.name}")
         RULES.extend(module.RULES)
         EXTRA_CASES.extend(module.EXTRA_CASES)
         EXTRA_POSTS.extend(getattr(module, "EXTRA_POSTS", []))

@@ -1,0 +1,1 @@
+"""The fellowship logbook: entries, their sign-off, and workplace-based assessments."""
