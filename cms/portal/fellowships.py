@@ -211,7 +211,7 @@ def _chart(progress: selectors.EnrolmentProgress, today: datetime.date) -> dict 
         day = e.start_date + datetime.timedelta(weeks=w)
         planned = main.target * Decimal(min((day - e.start_date).days, span)) / span
         if use_hours:
-            done = sum(Decimal(x.minutes) for x in main.counted if x.date <= day) / 60
+            done = sum((Decimal(x.minutes) for x in main.counted if x.date <= day), Decimal(0)) / 60
         else:
             done = Decimal(sum(1 for d in dated if d <= day))
         rows.append(

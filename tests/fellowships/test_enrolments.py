@@ -413,3 +413,12 @@ def test_an_enrolment_shows_on_my_development_the_team_page_and_the_plan(client,
     assert [(r.competency_id, r.expected_on) for r in expected] == [
         (fs.competency.competency_id, enrolment.target_date)
     ]
+
+
+def test_an_hours_logbook_draws_its_chart_before_any_hours_are_signed(client, fs):
+    Milestone.objects.filter(pk=fs.logbook.pk).update(target_entries=None, target_hours=90)
+    enrolment = apply_and_approve(client, fs)
+    login(client, fs.world.clinician.user)
+    page = client.get(enrolment.get_absolute_url())
+    assert page.status_code == 200
+    assert "0.0 of 90 hours" in page.content.decode()

@@ -1,15 +1,16 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from competencies.demo import add_demo_portfolio, add_demo_requirements
+from fellowships.demo import add_demo_fellowships
 from ksf.demo import DEMO_PASSWORD, build_demo, demo_exists
 
 
 class Command(BaseCommand):
     help = (
         "Build the deterministic demo health board, load the shipped frameworks, make the demo "
-        "posts require them, and print the demo logins."
+        "posts require them, give it a year of fellowships, and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             summary = build_demo(seed=seed)
             requirements = add_demo_requirements()
             portfolio = add_demo_portfolio()
+            fellowships = add_demo_fellowships(seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 gettext(
@@ -45,6 +47,20 @@ class Command(BaseCommand):
                     "signoffs": portfolio["signoffs"],
                     "reviews": portfolio["reviews"],
                 }
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Fellowships: %(enrolments)s enrolments, %(applications)s applications, "
+                    "%(logbook)s logbook entries, %(assessments)s assessments, "
+                    "%(credentials)s credential.",
+                    "Fellowships: %(enrolments)s enrolments, %(applications)s applications, "
+                    "%(logbook)s logbook entries, %(assessments)s assessments, "
+                    "%(credentials)s credentials.",
+                    fellowships["credentials"],
+                )
+                % fellowships
             )
         )
         self.print_logins()
