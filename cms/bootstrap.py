@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_noop
 # Marked for translation here, translated when the pages are made (in the active language).
 SITE_NAME = gettext_noop("Therapy skills and development")
 FRAMEWORK_INDEX_TITLE = gettext_noop("Competency frameworks")
+PROGRAMME_INDEX_TITLE = gettext_noop("Fellowships")
 ADMIN_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
 
@@ -108,6 +109,45 @@ def ensure_framework_index(apps) -> None:
     home.save(update_fields=["numchild"])
 
 
+def ensure_programme_index(apps) -> None:
+    """The 'Fellowships' section under the home page, where published programmes appear."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    HomePage = apps.get_model("cms", "HomePage")
+    ProgrammeIndexPage = apps.get_model("cms", "ProgrammeIndexPage")
+    if ProgrammeIndexPage.objects.exists():
+        return
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    page_type, _ = ContentType.objects.get_or_create(model="programmeindexpage", app_label="cms")
+    last = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).order_by("-path")
+    last_path = last.values_list("path", flat=True).first()
+    step = int(last_path[-4:]) + 1 if last_path else 1
+    title = gettext(PROGRAMME_INDEX_TITLE)
+    ProgrammeIndexPage.objects.create(
+        title=title,
+        draft_title=title,
+        slug="fellowships",
+        content_type=page_type,
+        path=f"{home.path}{step:04d}",
+        depth=home.depth + 1,
+        numchild=0,
+        url_path=f"{home.url_path}fellowships/",
+        locale_id=home.locale_id,
+        live=True,
+        intro=format_html(
+            "<p>{}</p>",
+            gettext(
+                "Fellowship programmes you can apply for: what each one leads to, who can "
+                "apply, what it costs and what you will need to achieve."
+            ),
+        ),
+    )
+    home.numchild = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
+    home.save(update_fields=["numchild"])
+
+
 def grant_admin_page_permissions(apps) -> None:
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")
@@ -138,6 +178,9 @@ def ensure_platform_data() -> None:
         global_apps.get_model("ksf", "KSFIndicator"),
     )
     create_role_groups(global_apps)
+    from fellowships.setup import grant_role_permissions
+
+    grant_role_permissions(global_apps)
     from django.db import connection
 
     from competencies.setup import ensure as ensure_competencies
@@ -145,4 +188,5 @@ def ensure_platform_data() -> None:
     ensure_competencies(global_apps, connection)
     ensure_home_page(global_apps)
     ensure_framework_index(global_apps)
+    ensure_programme_index(global_apps)
     grant_admin_page_permissions(global_apps)

@@ -18,6 +18,7 @@ def portal(request: HttpRequest) -> dict:
             links.append({"label": gettext("My development"), "url": reverse("development:mine")})
         links.append({"label": gettext("KSF outlines"), "url": reverse("ksf:post_list")})
         links.append({"label": gettext("Frameworks"), "url": "/frameworks/"})
+        links.append({"label": gettext("Fellowships"), "url": reverse("fellowships:mine")})
         if Role.MANAGER in roles or Role.SERVICE_LEAD in roles or Role.ADMINISTRATOR in roles:
             links.append({"label": gettext("Teams"), "url": reverse("ksf:team_list")})
         unread = unread_for(user).count()

@@ -47,7 +47,7 @@ class HomePage(Page):
         FieldPanel("body", heading=_("Body")),
     ]
     max_count = 1
-    subpage_types = ["cms.FrameworkIndexPage"]
+    subpage_types = ["cms.FrameworkIndexPage", "cms.ProgrammeIndexPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -235,4 +235,56 @@ class FrameworkGuidePage(Page):
         index = self.get_parent().specific
         return redirect(
             index.url + index.reverse_subpage("framework", args=[self.framework_idnumber])
+        )
+
+
+class ProgrammeIndexPage(RoutablePageMixin, Page):
+    """Every published fellowship programme, at its current version, readable by anyone.
+
+    Each programme gets a page through a route, so publishing a programme in the admin is
+    enough for it to appear; drafts and retired programmes are not found.
+    """
+
+    intro = RichTextField(blank=True)
+    content_panels = [*Page.content_panels, FieldPanel("intro", heading=_("Intro"))]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("fellowship programme index page")
+
+    @route(r"^$")
+    def index(self, request):
+        from fellowships.programmes.describe import describe_cost, describe_duration
+        from fellowships.programmes.selectors import current_programmes
+
+        programmes = list(current_programmes())
+        for programme in programmes:
+            programme.duration_text = describe_duration(programme)
+            programme.cost_text = describe_cost(programme)
+        return self.render(request, context_overrides={"programmes": programmes})
+
+    @path("<code:code>/")
+    def programme(self, request, code):
+        from fellowships.programmes import describe
+        from fellowships.programmes.selectors import current_programme, stages
+
+        programme = current_programme(code)
+        if programme is None:
+            raise Http404("No such programme")
+        return render(
+            request,
+            "cms/programme_page.html",
+            {
+                "page": self,
+                "programme": programme,
+                "entry": describe.describe_entry(programme),
+                "cost": describe.describe_cost(programme),
+                "duration": describe.describe_duration(programme),
+                "supervision": describe.describe_supervision(programme),
+                "stages": [
+                    (stage, [(m, describe.describe_milestone(m)) for m in milestones])
+                    for stage, milestones in stages(programme)
+                ],
+            },
         )

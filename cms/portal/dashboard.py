@@ -36,11 +36,32 @@ def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
         board.sections["service_lead"] = _service_lead(user, staff)
     if Role.EDUCATOR in roles:
         board.sections["educator"] = _educator(user)
-    if Role.SUPERVISOR in roles:
-        board.sections["supervisor"] = {}
+    supervising = _supervisor(user)
+    if Role.SUPERVISOR in roles or supervising["fellows"]:
+        board.sections["supervisor"] = supervising
     if Role.ADMINISTRATOR in roles:
         board.sections["administrator"] = _administrator()
     return board
+
+
+def _supervisor(user: User) -> dict:
+    """The fellows the user supervises today and what waits for their sign-off."""
+    from fellowships.models import Assessment, Enrolment, LogbookEntry
+    from fellowships.policies import enrolment_policy
+
+    fellows = enrolment_policy.supervised_by(user).filter(status__in=Enrolment.OPEN)
+    count = fellows.count()
+    if not count:  # one query for everyone who supervises nobody
+        return {"fellows": 0, "entries_waiting": 0, "assessments_waiting": 0}
+    return {
+        "fellows": count,
+        "entries_waiting": LogbookEntry.objects.filter(
+            enrolment__in=fellows, status=LogbookEntry.Status.SUBMITTED
+        ).count(),
+        "assessments_waiting": Assessment.objects.filter(
+            assessor__user=user, status=Assessment.Status.REQUESTED
+        ).count(),
+    }
 
 
 def _me(staff: StaffMember, today: datetime.date) -> dict:

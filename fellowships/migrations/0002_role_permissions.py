@@ -1,5 +1,7 @@
 from django.db import migrations
 
+# The grants as they stood when this migration was written; fellowships.setup.GRANTS is
+# what bootstrap restores now (0003 adds publishing).
 MANAGE = ["add", "change", "delete", "view"]
 GRANTS = {
     # Educators author programmes and run cohorts: decide applications (as service leads do

@@ -1,0 +1,1 @@
+"""Fellowship programmes: versions, shipped templates, reads and plain-English descriptions."""
