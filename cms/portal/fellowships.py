@@ -34,8 +34,9 @@ from exports.workbooks import XLSX_CONTENT_TYPE
 from fellowships import selectors
 from fellowships.enrolments import services
 from fellowships.models import Application, Enrolment, Milestone, Programme, SupervisorAssignment
-from fellowships.policies import application_policy, enrolment_policy
+from fellowships.policies import application_policy, current_supervision, enrolment_policy
 from ksf import dates
+from ksf.models import PostAssignment
 from ksf.selectors import staff_for_user
 
 CHART_WIDTH, CHART_HEIGHT = 600, 220
@@ -452,6 +453,12 @@ def _cohort_rows(request: HttpRequest):
         enrolments = enrolments.filter(programme__code=data["programme"])
     if data.get("cohort"):
         enrolments = enrolments.filter(cohort=data["cohort"])
+    if data.get("team"):
+        in_team = PostAssignment.objects.current(dates.today()).filter(team=data["team"])
+        enrolments = enrolments.filter(staff_id__in=in_team.values("staff_id"))
+    if data.get("supervisor"):
+        supervising = current_supervision().filter(supervisor=data["supervisor"])
+        enrolments = enrolments.filter(pk__in=supervising.values("enrolment_id"))
     enrolments = list(
         enrolments.filter(Q(status__in=Enrolment.OPEN) | Q(completed_on__isnull=False)).order_by(
             "programme__title", "cohort", "staff__last_name"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.portal.forms import PortalForm
 from fellowships.models import Enrolment, Programme, SupervisorRole
 from ksf import dates
-from ksf.models import StaffMember
+from ksf.models import StaffMember, Team
 
 TEXT = {"rows": 5, "maxlength": 5000}
 
@@ -128,8 +128,18 @@ class CompleteForm(PortalForm):
 
 
 class CohortFilterForm(PortalForm):
-    programme = forms.CharField(label=_("Programme"), required=False, max_length=50)
+    programme = forms.CharField(label=_("Programme code"), required=False, max_length=50)
     cohort = forms.CharField(label=_("Cohort"), required=False, max_length=100)
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.order_by("name")
+    )
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervisor"),
+        required=False,
+        queryset=StaffMember.objects.filter(supervising__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name"),
+    )
     risk = forms.ChoiceField(
         label=_("Progress"),
         required=False,

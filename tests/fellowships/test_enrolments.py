@@ -422,3 +422,23 @@ def test_an_hours_logbook_draws_its_chart_before_any_hours_are_signed(client, fs
     page = client.get(enrolment.get_absolute_url())
     assert page.status_code == 200
     assert "0.0 of 90 hours" in page.content.decode()
+
+
+def test_the_cohort_dashboard_filters_by_team_and_supervisor(client, fs):
+    enrolment = apply_and_approve(client, fs)
+    services.assign_supervisor(
+        enrolment, supervisor=fs.mentor, role="mentor", user=fs.world.users["educator"]
+    )
+    other = Enrolment.objects.create(
+        staff=fs.world.stranger, programme=fs.programme, start_date=dates.today(),
+        target_date=dates.today(), status=Enrolment.Status.ACTIVE,
+    )  # fmt: skip
+    login(client, fs.world.users["educator"])
+    url = reverse("fellowships:cohorts")
+    both = client.get(url).content.decode()
+    assert "Cara Clinician" in both and "Sam Stranger" in both
+    by_team = client.get(url, {"team": fs.world.team.pk}).content.decode()
+    assert "Cara Clinician" in by_team and "Sam Stranger" not in by_team
+    by_supervisor = client.get(url, {"supervisor": fs.mentor.pk}).content.decode()
+    assert "Cara Clinician" in by_supervisor and "Sam Stranger" not in by_supervisor
+    assert other.pk
