@@ -79,7 +79,7 @@ def expected_attainments(staff_ids: Sequence[int], today: datetime.date) -> list
         competency__isnull=False,
     ).values("programme_id", "competency_id"):
         granted.setdefault(m["programme_id"], []).append(m["competency_id"])
-    rows = []
+    rows: list[FutureAttainment] = []
     for e in enrolments:
         f = progress[e.pk].forecast
         expected = f.forecast_date or e.target_date

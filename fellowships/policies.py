@@ -11,6 +11,7 @@ Structure is read on today's date, as ``ksf.policies`` reads it.
 """
 
 import datetime
+from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -22,7 +23,8 @@ from ksf.models import PostAssignment
 AnyUser = User | AnonymousUser
 
 
-def _active(user: AnyUser) -> bool:
+def _active(user: AnyUser) -> TypeGuard[User]:
+    """True for a signed-in, active user (never for the anonymous user)."""
     return bool(user.is_authenticated and user.is_active)
 
 

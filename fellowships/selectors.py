@@ -110,8 +110,8 @@ def progress_for(
         .annotate(n=Count("pk"))
     }
     records: dict[int, dict[int, MilestoneRecord]] = defaultdict(dict)
-    for rec in MilestoneRecord.objects.filter(enrolment_id__in=ids).select_related("signed_by"):
-        records[rec.enrolment_id][rec.milestone_id] = rec
+    for record in MilestoneRecord.objects.filter(enrolment_id__in=ids).select_related("signed_by"):
+        records[record.enrolment_id][record.milestone_id] = record
     held = _held_competencies(enrolments, milestones, today)
     pauses: dict[int, Pause] = {
         p.enrolment_id: p for p in Pause.objects.filter(enrolment_id__in=ids, ends_on__isnull=True)
@@ -180,10 +180,14 @@ def _held_competencies(
     )
     best: dict[tuple[int, object], int] = {}
     for staff_id, identifier, order in verified:
+        if order is None:  # never: value and its sort_order are NOT NULL (max() needs an int)
+            continue
         key = (staff_id, identifier)
         best[key] = max(order, best.get(key, order))
     held = set()
     for staff_id, m in wanted:
+        # wanted keeps only competency milestones with a competency_id, so it is set.
+        assert m.competency is not None
         order = best.get((staff_id, m.competency.identifier))
         need = m.level.sort_order if m.level_id and m.level else 0
         if order is not None and order >= need:

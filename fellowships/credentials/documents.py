@@ -76,6 +76,8 @@ def competency_milestones(enrolment: Enrolment) -> list[Milestone]:
 
 def alignment(milestone: Milestone) -> dict[str, Any]:
     competency = milestone.competency
+    # Only competency_milestones() are aligned: each has a competency (competency__isnull=False).
+    assert competency is not None
     entry = {
         "type": ["Alignment"],
         "targetType": "CFItem",
@@ -85,6 +87,7 @@ def alignment(milestone: Milestone) -> dict[str, Any]:
         "targetUrl": addresses.cfitem_url(competency.identifier),
     }
     if milestone.level_id:
+        assert milestone.level is not None  # level_id is set, so the level exists
         entry["targetDescription"] = gettext("Signed off at %(level)s") % {
             "level": milestone.level.name
         }
@@ -128,6 +131,8 @@ def achievement(enrolment: Enrolment) -> dict[str, Any]:
 
 
 def completed_at(enrolment: Enrolment) -> str:
+    # Only completed enrolments are issued credentials: services.issue checks completed_on.
+    assert enrolment.completed_on is not None
     return f"{enrolment.completed_on.isoformat()}T00:00:00Z"
 
 

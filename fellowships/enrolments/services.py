@@ -50,6 +50,7 @@ def application_topic(application: Application) -> str:
 def entry_problems(person: StaffMember, programme: Programme, today: datetime.date) -> list[str]:
     holds = None
     if programme.prerequisite_id:
+        assert programme.prerequisite is not None  # prerequisite_id is set, so it exists
         holds = (
             Attainment.objects.filter(
                 staff=person,

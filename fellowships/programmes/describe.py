@@ -5,15 +5,20 @@ Every sentence goes through gettext; numbers are written as a person would say t
 programme, competency, framework and level should come with it (``select_related``).
 """
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from fellowships.models import Milestone, Programme
 from ksf.models.choices import Profession
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # installed with django-stubs, not at runtime
+
 # "Physiotherapists or podiatrists": professions named as groups of people.
-PROFESSION_PLURALS = {
+PROFESSION_PLURALS: "dict[str, StrOrPromise]" = {
     Profession.PHYSIOTHERAPIST: pgettext_lazy("professions", "physiotherapists"),
     Profession.OCCUPATIONAL_THERAPIST: pgettext_lazy("professions", "occupational therapists"),
     Profession.PODIATRIST: pgettext_lazy("professions", "podiatrists"),
@@ -34,12 +39,12 @@ def number(value) -> str:
     return f"{value.normalize():,f}"
 
 
-def _either(words: list[str]) -> str:
+def _either(words: "Sequence[StrOrPromise]") -> str:
     """'a', 'a or b', 'a, b or c'."""
-    words = [str(w) for w in words]
-    if len(words) <= 1:
-        return "".join(words)
-    return gettext("%(first)s or %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+    texts = [str(w) for w in words]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(texts[:-1]), "last": texts[-1]}
 
 
 def _capital(text: str) -> str:
@@ -146,6 +151,7 @@ def _competency(milestone: Milestone) -> str:
     framework = getattr(competency, "framework", None)
     values = {"competency": name, "framework": framework.title if framework else ""}
     if milestone.level_id:
+        assert milestone.level is not None  # level_id is set, so the level exists
         values["level"] = milestone.level.name
         return gettext("%(competency)s (%(framework)s) signed off at “%(level)s”") % values
     return gettext("%(competency)s (%(framework)s) signed off at a proficient level") % values
@@ -161,7 +167,7 @@ def _final(milestone: Milestone) -> str:
     }
 
 
-DESCRIBERS = {
+DESCRIBERS: dict[str, Callable[[Milestone], str]] = {
     Milestone.Kind.MODULE: _module,
     Milestone.Kind.LOGBOOK: _logbook,
     Milestone.Kind.ASSESSMENT: _assessment,
@@ -199,6 +205,7 @@ def describe_entry(programme: Programme) -> list[str]:
             % {"years": programme.min_years_qualified}
         )
     if programme.prerequisite_id:
+        assert programme.prerequisite is not None  # prerequisite_id is set, so it exists
         lines.append(
             gettext("Holds %(competency)s (verified)")
             % {"competency": programme.prerequisite.short_name}

@@ -79,3 +79,31 @@ def test_completed_fellow_downloads_the_credential_and_it_verifies(page, demo, t
     document = json.loads(Path(download.value.path()).read_text())
     assert "OpenBadgeCredential" in document["type"]
     assert fellow.email not in json.dumps(document)  # the holder is a salted hash
+
+
+def test_educator_starts_a_new_programme_version_and_publishes_it(page, demo):
+    from django.urls import reverse
+
+    from fellowships.models import Enrolment, Programme
+
+    current = Programme.objects.get(code="MSK-POCUS", live=True)
+    enrolled = Enrolment.objects.filter(programme=current).count()
+    sign_in(page, "educator")
+    page.goto(reverse("wagtailsnippets_fellowships_programme:new_version", args=[current.pk]))
+    assert_accessible(page)
+    page.get_by_label("Version").fill("2.0")
+    page.get_by_role("button", name="Start new version").click()
+    expect(page.locator("body")).to_contain_text("as a draft copy of")
+    page.get_by_label("Target duration (months)").fill("15")
+    page.locator("footer .w-dropdown__toggle").first.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("body")).to_contain_text("published")
+    new = Programme.objects.get(code="MSK-POCUS", version="2.0")
+    assert new.live and new.target_months == 15
+    assert new.milestones.count() == current.milestones.count()
+    # Fellows already enrolled stay on the version they started.
+    assert Enrolment.objects.filter(programme=current).count() == enrolled
+    page.goto("/fellowships/")
+    page.get_by_role("link", name=new.title).first.click()
+    expect(page.locator("main")).to_contain_text("15 months")
+    assert_accessible(page)
