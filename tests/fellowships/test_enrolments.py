@@ -442,3 +442,16 @@ def test_the_cohort_dashboard_filters_by_team_and_supervisor(client, fs):
     by_supervisor = client.get(url, {"supervisor": fs.mentor.pk}).content.decode()
     assert "Cara Clinician" in by_supervisor and "Sam Stranger" not in by_supervisor
     assert other.pk
+
+
+def test_a_supervisor_who_has_left_is_flagged_for_reassignment(client, fs):
+    enrolment = apply_and_approve(client, fs)
+    services.assign_supervisor(
+        enrolment, supervisor=fs.mentor, role="mentor", user=fs.world.users["educator"]
+    )
+    fs.mentor.assignments.update(end_date=dates.today() - datetime.timedelta(days=1))
+    login(client, fs.world.users["educator"])
+    cohorts = client.get(reverse("fellowships:cohorts")).content.decode()
+    assert "Meg Mentor (mentor) <strong" in cohorts and "Has left: reassign" in cohorts
+    page = client.get(enrolment.get_absolute_url()).content.decode()
+    assert "Has left: reassign" in page
