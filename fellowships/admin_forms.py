@@ -59,6 +59,10 @@ class ProgrammeForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Whoever creates a programme owns it (its revisions carry the owner too).
+        user = getattr(self, "for_user", None)
+        if self.instance.pk is None and user is not None and user.is_authenticated:
+            self.instance.owner = user
         if "prerequisite" in self.fields:
             self.fields["prerequisite"] = CompetencyChoiceField(
                 queryset=published_competencies(self.instance.prerequisite_id),

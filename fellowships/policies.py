@@ -15,8 +15,9 @@ from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
+from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from fellowships.models import Application, Enrolment, SupervisorAssignment
+from fellowships.models import Application, Enrolment, Programme, SupervisorAssignment
 from ksf import dates
 from ksf.models import PostAssignment
 
@@ -121,3 +122,33 @@ class ApplicationPolicy:
 
 enrolment_policy = EnrolmentPolicy()
 application_policy = ApplicationPolicy()
+
+
+class ProgrammePolicy(ModelPermissionPolicy):
+    """Educators edit, publish and retire only the programmes they own (or nobody owns yet);
+    administrators any. Reading and adding are model-wide, as for frameworks."""
+
+    OWNED = frozenset({"change", "delete", "publish", "lock", "unlock"})
+
+    @staticmethod
+    def _administers(user: User) -> bool:
+        from ksf.roles import Role, roles_for
+
+        return user.is_superuser or Role.ADMINISTRATOR in roles_for(user)
+
+    def user_has_permission_for_instance(self, user: AnyUser, action: str, instance) -> bool:
+        if not super().user_has_permission_for_instance(user, action, instance):
+            return False
+        if action not in self.OWNED or not _active(user) or self._administers(user):
+            return True
+        return instance.owner_id in (None, user.pk)
+
+    def instances_user_has_any_permission_for(self, user: AnyUser, actions) -> QuerySet:
+        actions = list(actions)
+        found = super().instances_user_has_any_permission_for(user, actions)
+        if not _active(user) or self._administers(user) or not set(actions) <= self.OWNED:
+            return found
+        return found.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+programme_policy = ProgrammePolicy(Programme)

@@ -22,16 +22,16 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.admin.ui.tables import Column
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from fellowships import policies
 from fellowships.admin_forms import MilestoneForm, ProgrammeForm
 from fellowships.models import Programme
 from fellowships.programmes import selectors, services
 
 NAMESPACE = "wagtailsnippets_fellowships_programme"
-programme_policy = ModelPermissionPolicy(Programme)
+programme_policy = policies.programme_policy
 REFUSAL = gettext_lazy("Published versions never change. Use '%(action)s' to make changes.")
 
 
@@ -50,6 +50,12 @@ class ProgrammeIndexView(IndexView):
 
 
 class ProgrammeEditView(EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not programme_policy.user_has_permission_for_instance(self.request.user, "change", obj):
+            raise PermissionDenied  # another educator's programme: its owner edits it
+        return obj
+
     def get(self, request, *args, **kwargs):
         if not self.object.is_editable:
             messages.info(request, _refusal())
@@ -200,6 +206,7 @@ MILESTONE_PANELS = [
 
 
 class ProgrammeViewSet(SnippetViewSet):
+    permission_policy = programme_policy
     model = Programme
     chooser_viewset_class = ProgrammeChooserViewSet
     icon = "group"
