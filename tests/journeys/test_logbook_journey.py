@@ -99,6 +99,10 @@ def test_fellow_logs_a_scan_on_a_phone_and_the_mentor_signs_and_returns(page, pl
     # The mentor signs the scan off and returns the earlier entry with feedback.
     page.set_viewport_size({"width": 1200, "height": 900})
     sign_in(page, mentor.user.username)
+    progress = f"/portal/fellowships/enrolments/{enrolment.pk}/"
+    page.goto(progress)
+    expect(page.locator("main")).to_contain_text("0 of 60 entries")
+    expect(page.locator("main")).to_contain_text("No Supervised scans signed off")
     page.goto("/portal/fellowships/supervision/")
     expect(page.get_by_role("heading", level=3)).to_contain_text(fellow.full_name)
     assert_accessible(page)
@@ -108,6 +112,11 @@ def test_fellow_logs_a_scan_on_a_phone_and_the_mentor_signs_and_returns(page, pl
     expect(page.get_by_role("status")).to_contain_text("Signed off 1 entry")
     scan.refresh_from_db()
     assert scan.status == LogbookEntry.Status.SIGNED and scan.appraised
+    # The forecast moves: one entry signed gives a pace, and so a forecast date.
+    page.goto(progress)
+    expect(page.locator("main")).to_contain_text("1 of 60 entries")
+    expect(page.locator("main")).to_contain_text("Forecast completion")
+    page.goto("/portal/fellowships/supervision/")
 
     page.get_by_role("link", name=f"Return with feedback \N{EN DASH} {earlier}").click()
     assert_accessible(page)
