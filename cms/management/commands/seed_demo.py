@@ -1,10 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.translation import gettext, ngettext
 
 from competencies.demo import add_demo_portfolio, add_demo_requirements
 from fellowships.demo import add_demo_fellowships
 from ksf.demo import DEMO_PASSWORD, build_demo, demo_exists
+
+DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -21,7 +24,9 @@ class Command(BaseCommand):
             self.stdout.write(gettext("The demo health board is already loaded."))
             self.print_logins()
             return
-        with transaction.atomic():
+        # The demo's history raises notifications (sign-off requests, supervisors assigned);
+        # they stay in the portal and are not emailed to the fictional staff.
+        with override_settings(EMAIL_BACKEND=DUMMY_EMAIL), transaction.atomic():
             summary = build_demo(seed=seed)
             requirements = add_demo_requirements()
             portfolio = add_demo_portfolio()
