@@ -70,82 +70,64 @@ def ensure_home_page(apps) -> None:
     )
 
 
-def ensure_framework_index(apps) -> None:
-    """The 'Competency frameworks' section under the home page, where published ones appear."""
+def _ensure_index(apps, model: str, slug: str, title: str, intro: str) -> None:
+    """A section page under the home page (once): the frameworks, the fellowships."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Page = apps.get_model("wagtailcore", "Page")
     HomePage = apps.get_model("cms", "HomePage")
-    FrameworkIndexPage = apps.get_model("cms", "FrameworkIndexPage")
-    if FrameworkIndexPage.objects.exists():
+    IndexPage = apps.get_model("cms", model)
+    if IndexPage.objects.exists():
         return
     home = HomePage.objects.first()
     if home is None:
         return
-    page_type, _ = ContentType.objects.get_or_create(model="frameworkindexpage", app_label="cms")
+    page_type, _ = ContentType.objects.get_or_create(model=model.lower(), app_label="cms")
     last = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).order_by("-path")
     last_path = last.values_list("path", flat=True).first()
     step = int(last_path[-4:]) + 1 if last_path else 1
-    title = gettext(FRAMEWORK_INDEX_TITLE)
-    FrameworkIndexPage.objects.create(
+    IndexPage.objects.create(
         title=title,
         draft_title=title,
-        slug="frameworks",
+        slug=slug,
         content_type=page_type,
         path=f"{home.path}{step:04d}",
         depth=home.depth + 1,
         numchild=0,
-        url_path=f"{home.url_path}frameworks/",
+        url_path=f"{home.url_path}{slug}/",
         locale_id=home.locale_id,
         live=True,
-        intro=format_html(
-            "<p>{}</p>",
-            gettext(
-                "The clinical competency frameworks our posts use. Search for a competency to "
-                "see what it involves and which posts require it."
-            ),
-        ),
+        intro=format_html("<p>{}</p>", intro),
     )
     home.numchild = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
     home.save(update_fields=["numchild"])
+
+
+def ensure_framework_index(apps) -> None:
+    """The 'Competency frameworks' section under the home page, where published ones appear."""
+    _ensure_index(
+        apps,
+        "FrameworkIndexPage",
+        "frameworks",
+        gettext(FRAMEWORK_INDEX_TITLE),
+        gettext(
+            "The clinical competency frameworks our posts use. Search for a competency to "
+            "see what it involves and which posts require it."
+        ),
+    )
 
 
 def ensure_programme_index(apps) -> None:
     """The 'Fellowships' section under the home page, where published programmes appear."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Page = apps.get_model("wagtailcore", "Page")
-    HomePage = apps.get_model("cms", "HomePage")
-    ProgrammeIndexPage = apps.get_model("cms", "ProgrammeIndexPage")
-    if ProgrammeIndexPage.objects.exists():
-        return
-    home = HomePage.objects.first()
-    if home is None:
-        return
-    page_type, _ = ContentType.objects.get_or_create(model="programmeindexpage", app_label="cms")
-    last = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).order_by("-path")
-    last_path = last.values_list("path", flat=True).first()
-    step = int(last_path[-4:]) + 1 if last_path else 1
-    title = gettext(PROGRAMME_INDEX_TITLE)
-    ProgrammeIndexPage.objects.create(
-        title=title,
-        draft_title=title,
-        slug="fellowships",
-        content_type=page_type,
-        path=f"{home.path}{step:04d}",
-        depth=home.depth + 1,
-        numchild=0,
-        url_path=f"{home.url_path}fellowships/",
-        locale_id=home.locale_id,
-        live=True,
-        intro=format_html(
-            "<p>{}</p>",
-            gettext(
-                "Fellowship programmes you can apply for: what each one leads to, who can "
-                "apply, what it costs and what you will need to achieve."
-            ),
+    _ensure_index(
+        apps,
+        "ProgrammeIndexPage",
+        "fellowships",
+        gettext(PROGRAMME_INDEX_TITLE),
+        gettext(
+            "Fellowship programmes you can apply for: what each one leads to, who can "
+            "apply, what it costs and what you will need to achieve."
         ),
     )
-    home.numchild = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
-    home.save(update_fields=["numchild"])
 
 
 def grant_admin_page_permissions(apps) -> None:

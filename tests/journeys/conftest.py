@@ -57,10 +57,9 @@ def page(browser, live_server):
     assert not blocked, blocked
 
 
-@pytest.fixture
-def demo(live_server):
-    # Transactional tests empty the database afterwards; put the reference data back first,
-    # and forget content type ids cached in-process (they change when the table is refilled).
+def restore_platform() -> None:
+    """Put the reference data back after earlier transactional tests emptied the database,
+    and forget content type ids cached in-process (they change when the table is refilled)."""
     from django.contrib.contenttypes.models import ContentType
     from guardian import shortcuts
     from wagtail.permission_policies.base import BaseDjangoAuthPermissionPolicy
@@ -77,6 +76,11 @@ def demo(live_server):
     for policy in [*registered, *_ksf_policies()]:
         if isinstance(policy, BaseDjangoAuthPermissionPolicy):
             policy.__dict__.pop("_content_type", None)
+
+
+@pytest.fixture
+def demo(live_server):
+    restore_platform()
     call_command("seed_demo", verbosity=0)
 
 

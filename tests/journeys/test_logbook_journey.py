@@ -2,13 +2,12 @@
 another with feedback; the fellow sees the feedback. Through a real browser, checked with axe."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from fellowships.models import LogbookEntry
 from ksf import dates
 from tests.factories import PASSWORD
-from tests.journeys.conftest import assert_accessible
+from tests.journeys.conftest import assert_accessible, restore_platform
 from tests.journeys.test_phone_widths import PHONE, assert_fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,27 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def platform(live_server):
-    """Reference data (groups, the KSF) back after earlier transactional tests emptied it."""
-    from django.contrib.contenttypes.models import ContentType
-    from guardian import shortcuts
-    from wagtail.permission_policies.base import BaseDjangoAuthPermissionPolicy
-    from wagtail.permissions import policy_registry
-
-    from ksf.policies import staff_policy, team_policy
-
-    call_command("ensure_platform_data", verbosity=0)
-    ContentType.objects.clear_cache()
-    shortcuts._get_ct_cached.cache_clear()
-    registered = [
-        *policy_registry.values_by_class.values(),
-        *policy_registry.values_by_exact_class.values(),
-        *policy_registry.fallback_policies.values(),
-        staff_policy,
-        team_policy,
-    ]
-    for policy in registered:
-        if isinstance(policy, BaseDjangoAuthPermissionPolicy):
-            policy.__dict__.pop("_content_type", None)
+    restore_platform()
 
 
 def sign_in(page, username: str) -> None:
