@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cms.portal.fellowships_forms import (
     ApplyForm,
@@ -67,6 +67,7 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
 
 
 @login_required
+@require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """My applications and enrolments, the fellows I supervise, and programmes open to me."""
     person = staff_for_user(request.user)
@@ -243,6 +244,7 @@ def _chart(progress: selectors.EnrolmentProgress, today: datetime.date) -> dict 
 
 
 @login_required
+@require_GET
 def enrolment(request: HttpRequest, pk: int) -> HttpResponse:
     item = _enrolment_or_404(request, pk)
     today = dates.today()
@@ -474,6 +476,7 @@ def _cohort_rows(request: HttpRequest):
 
 
 @login_required
+@require_GET
 def cohorts(request: HttpRequest) -> HttpResponse:
     form, rows, load = _cohort_rows(request)
     people = {s.supervisor_id: s.supervisor for _, ss in rows for s in ss}
@@ -495,6 +498,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def cohorts_workbook(request: HttpRequest) -> HttpResponse:
     _, rows, _ = _cohort_rows(request)
     response = HttpResponse(

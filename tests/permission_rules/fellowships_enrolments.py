@@ -288,8 +288,7 @@ RULES: list = [
         r"fellowships:mine",
         SIGNED_IN,
         kwargs=_nothing,
-        post=SIGNED_IN,
-        note="my applications, enrolments and fellows; a POST shows the same page",
+        note="my applications, enrolments and fellows; GET only",
     ),
     Rule(
         r"fellowships:apply",
@@ -315,11 +314,8 @@ RULES: list = [
         r"fellowships:enrolment",
         SIGNED_IN,
         kwargs=_enrolment,
-        post=SIGNED_IN,
-        state=_enrolments_state,
-        writes=False,
         note="the fellow, their mentor, line manager/team lead, service lead, educators, "
-        "administrators. The view has no require_GET: a POST shows the same page, writing nothing",
+        "administrators; GET only",
     ),
     Rule(
         r"fellowships:add_supervisor",
@@ -384,9 +380,8 @@ RULES: list = [
         r"fellowships:cohorts|fellowships:cohorts_workbook",
         COHORT_READERS,
         kwargs=_nothing,
-        post=COHORT_READERS,
-        note="view_enrolment holders and service leads by structure; the team lead is not one. "
-        "No require_GET: a POST shows the same",
+        note="view_enrolment holders and service leads by structure; the team lead is not one; "
+        "GET only",
     ),
 ]
 
