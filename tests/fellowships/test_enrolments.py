@@ -455,3 +455,19 @@ def test_a_supervisor_who_has_left_is_flagged_for_reassignment(client, fs):
     assert "Meg Mentor (mentor) <strong" in cohorts and "Has left: reassign" in cohorts
     page = client.get(enrolment.get_absolute_url()).content.decode()
     assert "Has left: reassign" in page
+
+
+def test_an_enrolment_approved_for_a_later_date_starts_on_that_date(client, fs):
+    from django.core.management import call_command
+
+    enrolment = apply_and_approve(
+        client, fs, start_date=(dates.today() + datetime.timedelta(days=10)).isoformat()
+    )
+    assert enrolment.status == Enrolment.Status.APPROVED
+    call_command("start_enrolments", verbosity=0)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.APPROVED
+    Enrolment.objects.filter(pk=enrolment.pk).update(start_date=dates.today())
+    call_command("start_enrolments", verbosity=0)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.ACTIVE
