@@ -394,7 +394,7 @@ def _board_history(
     rng = random.Random(seed)
     assignments = list(
         PostAssignment.objects.current(today)
-        .select_related("post")
+        .select_related("post", "staff")
         .order_by("team__code", "staff__staff_number", "start_date")
     )
     post_ids = {a.post_id for a in assignments}
@@ -596,7 +596,7 @@ def _sign_offs(
         # The journeys ask for "Physical assessment"; keep it out of the assessors' queues.
         may_ask = req.competency.idnumber != "MSK-4"
         if plan is Plan.NEW_STARTER:
-            step = (i + a.staff_id) % 4
+            step = (i + int(a.staff.staff_number[-3:])) % 4  # not the pk: it varies by database
             if step == 0 and in_post >= 45:
                 _claim(writes, a, req, needed, VERIFIED, rng.randint(5, in_post - 30), today, rng)
             elif step == 1 and may_ask:

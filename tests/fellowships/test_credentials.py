@@ -388,7 +388,10 @@ def test_export_and_verify_commands(credential, enrolment, tmp_path, capsys, adm
         call_command("verify_credential", str(output))
 
 
-def test_verify_command_exit_status(credential, enrolment, tmp_path):
+def test_verify_command_exit_status(credential, enrolment, tmp_path, monkeypatch):
+    # manage.py closes every database connection when a command ends; the test's own
+    # connection (in its transaction, on PostgreSQL) must outlive two runs.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     output = tmp_path / "credential.json"
     call_command("export_credential", enrolment.staff.staff_number, "MSK-POCUS", output=output)
     from django.core.management import ManagementUtility

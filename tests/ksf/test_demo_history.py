@@ -108,7 +108,17 @@ def test_the_same_history_every_time(db):
         with transaction.atomic():
             call_command("seed_demo", stdout=io.StringIO())
             found = (
-                [(r.person.staff_number, r.counts, r.review) for r in board()],
+                # Row ids differ between two seedings of one PostgreSQL database (sequences
+                # are not rolled back): compare what people see, not primary keys.
+                [
+                    (
+                        r.person.staff_number,
+                        r.counts,
+                        r.review
+                        and (r.review.due, r.review.overdue, bool(r.review.open_review_id)),
+                    )
+                    for r in board()
+                ],
                 sorted(
                     DevelopmentReview.objects.values_list(
                         "staff__staff_number", "period_start", "period_end", "gateway"
