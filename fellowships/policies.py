@@ -11,7 +11,6 @@ Structure is read on today's date, as ``ksf.policies`` reads it.
 """
 
 import datetime
-from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -20,13 +19,9 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from fellowships.models import Application, Enrolment, Programme, SupervisorAssignment
 from ksf import dates
 from ksf.models import PostAssignment
+from ksf.policies import _active
 
 AnyUser = User | AnonymousUser
-
-
-def _active(user: AnyUser) -> TypeGuard[User]:
-    """True for a signed-in, active user (never for the anonymous user)."""
-    return bool(user.is_authenticated and user.is_active)
 
 
 def current_supervision(today: datetime.date | None = None) -> QuerySet[SupervisorAssignment]:

@@ -92,6 +92,18 @@ def current_assignments(staff: StaffMember) -> QuerySet[PostAssignment]:
     )
 
 
+def current_line_manager(staff: StaffMember) -> StaffMember | None:
+    """The line manager of the person's current post (the first, if they hold several)."""
+    current = (
+        PostAssignment.objects.current(dates.today())
+        .filter(staff=staff, line_manager__isnull=False)
+        .select_related("line_manager__user")
+        .order_by("start_date", "pk")
+        .first()
+    )
+    return current.line_manager if current else None
+
+
 def team_members(team: Team) -> QuerySet[PostAssignment]:
     return (
         PostAssignment.objects.current()

@@ -22,7 +22,7 @@ from fellowships import selectors as fellowship_selectors
 from fellowships.models import Enrolment
 from fellowships.policies import enrolment_policy
 from ksf import access, dates
-from ksf.selectors import current_assignments
+from ksf.selectors import current_assignments, current_line_manager
 
 
 @login_required
@@ -68,7 +68,7 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         person=person,
         competency=item,
-        initial={"assessor": _line_manager(person)},
+        initial={"assessor": current_line_manager(person)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,10 +187,3 @@ def signoff_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/development/signoff_decide.html",
         {"attainment": attainment, "form": form, "history": history},
     )
-
-
-def _line_manager(person):
-    for a in current_assignments(person):
-        if a.line_manager_id:
-            return a.line_manager_id
-    return None

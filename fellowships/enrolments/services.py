@@ -34,6 +34,7 @@ from fellowships.models import (
 from fellowships.policies import application_policy, current_supervision, enrolment_policy
 from ksf import audit, dates
 from ksf.models import PostAssignment, StaffMember
+from ksf.selectors import current_line_manager
 from ksf.services import close_topic, notify
 
 TEXT_MAX = 5000
@@ -84,16 +85,6 @@ def _text(value: str, field: str, *, required: bool, message: str) -> str:
     return value
 
 
-def _line_manager(person: StaffMember) -> StaffMember | None:
-    current = (
-        PostAssignment.objects.current(dates.today())
-        .filter(staff=person, line_manager__isnull=False)
-        .select_related("line_manager__user")
-        .first()
-    )
-    return current.line_manager if current else None
-
-
 @transaction.atomic
 def apply(person: StaffMember, programme: Programme, *, statement: str, user: User) -> Application:
     """The person applies; their line manager is asked for a support statement."""
@@ -117,7 +108,7 @@ def apply(person: StaffMember, programme: Programme, *, statement: str, user: Us
         raise ValidationError(gettext("You are already enrolled on this programme."))
     application = Application.objects.create(staff=person, programme=programme, statement=statement)
     audit.log_create(application, user)
-    manager = _line_manager(person)
+    manager = current_line_manager(person)
     if manager is not None:
         notify(
             manager.user,

@@ -90,10 +90,10 @@ def _ksf_policies():
     return [staff_policy, team_policy]
 
 
-def sign_in(page, username: str) -> None:
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
 

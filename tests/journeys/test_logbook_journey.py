@@ -8,6 +8,7 @@ from fellowships.models import LogbookEntry
 from ksf import dates
 from tests.factories import PASSWORD
 from tests.journeys.conftest import assert_accessible, restore_platform
+from tests.journeys.conftest import sign_in as journey_sign_in
 from tests.journeys.test_phone_widths import PHONE, assert_fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,12 +20,9 @@ def platform(live_server):
 
 
 def sign_in(page, username: str) -> None:
+    """A fresh session as one of the factories' people (their password, not the demo's)."""
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    journey_sign_in(page, username, PASSWORD)
 
 
 def test_fellow_logs_a_scan_on_a_phone_and_the_mentor_signs_and_returns(page, platform):
