@@ -1,13 +1,29 @@
+from .activity import (
+    ActivityImportRun,
+    ActivityRequirement,
+    ActivitySource,
+    Contact,
+    Flag,
+    FlagEvent,
+    FlagSettings,
+)
 from .frameworks import Competency, Framework, ScaleValue
 from .portfolio import Attainment, CPDEntry, Evidence, HCPCProfileDraft
 from .requirements import PostRequirement
 from .workflows import FrameworkApprovalTask
 
 __all__ = [
+    "ActivityImportRun",
+    "ActivityRequirement",
+    "ActivitySource",
     "Attainment",
     "CPDEntry",
     "Competency",
+    "Contact",
     "Evidence",
+    "Flag",
+    "FlagEvent",
+    "FlagSettings",
     "Framework",
     "FrameworkApprovalTask",
     "HCPCProfileDraft",
