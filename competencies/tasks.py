@@ -35,3 +35,12 @@ def schedule_daily_reminders() -> bool:
     )
     daily_expiry_reminders.using(run_after=run_after).enqueue()
     return True
+
+
+@task(priority=10)
+def run_activity_import(run_id: int) -> str:
+    """Import an uploaded activity extract (an ``ActivityImportRun``), all or nothing, then
+    re-flag the days it touched; the run's page follows its progress. Returns how it ended."""
+    from competencies.activity.importer import execute
+
+    return execute(run_id).status

@@ -227,3 +227,14 @@ def patient_identifier_problem(value: str) -> str | None:
             "pseudonymised reference, such as initials of the clinic and a number."
         )
     return None
+
+
+def looks_like_name(value: str) -> bool:
+    """Whether ``value`` reads as a person's name (the check ``patient_identifier_problem``
+    makes), for guards that word their own message."""
+    return _has_name((value or "").strip())
+
+
+def contains_nhs_number(value: str) -> bool:
+    """Whether ``value`` holds an NHS number anywhere, plain or written with spaces or dashes."""
+    return _is_nhs_number(value or "")

@@ -205,6 +205,12 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 IMPORT_MAX_CELL_CHARS = 10_000
 IMPORT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # what a workbook expands to when opened
 IMPORT_MAX_REPORTED = 200  # problems listed on the page; the rest are counted
+# Activity extracts are read streaming, so their limits are far larger than other imports'.
+ACTIVITY_IMPORT_MAX_BYTES = int(os.environ.get("ACTIVITY_IMPORT_MAX_BYTES", 500 * 1024 * 1024))
+ACTIVITY_IMPORT_MAX_ROWS = int(os.environ.get("ACTIVITY_IMPORT_MAX_ROWS", "2000000"))
+# The key of the hash that patient and episode keys are stored as (derived from SECRET_KEY
+# when unset). Changing it breaks the link between episodes imported before and after.
+ACTIVITY_PSEUDONYM_KEY = os.environ.get("ACTIVITY_PSEUDONYM_KEY", "")
 
 # Evidence files are kept out of MEDIA_ROOT and served only through a permission check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
