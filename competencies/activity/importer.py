@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 RAW = "activity_raw"
 TYPED = "activity_typed"
 VOCAB = "activity_vocab"
+KEYS = "activity_keys"
 BATCH = 5000
 
 # Contact columns written from the typed table, in order.
@@ -296,7 +297,7 @@ def _import(path: Path, run: ActivityImportRun, progress: Progress) -> Outcome:
     dialect.install()
     width = len(extract.headers)
     with connection.cursor() as cursor:
-        for table in (RAW, TYPED, VOCAB):
+        for table in (RAW, TYPED, VOCAB, KEYS):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         try:
             _load(cursor, dialect, extract, width, progress)
@@ -314,11 +315,14 @@ def _import(path: Path, run: ActivityImportRun, progress: Progress) -> Outcome:
             if not progress.rows_read:
                 raise fail(run.filename, gettext("The file has a header row but no activity."))
             progress.move(ActivityImportRun.Phase.CHECKING)
-            found = privacy.scan(cursor, dialect, RAW, extract.headers, positions)
+            found = privacy.scan(
+                cursor, dialect, dialect.trimmed(RAW, width), extract.headers, positions
+            )
             if found:
                 raise Refused(run.filename, found)
             _vocabulary(cursor, run.source)
-            _type(cursor, dialect, run, positions)
+            _type(cursor, dialect, run, positions, width)
+            dialect.analyse(cursor, TYPED)
             problems.check(cursor, TYPED, run.filename, extract.headers, positions)
             cursor.execute(f"SELECT count(*), min(contact_date), max(contact_date) FROM {TYPED}")
             progress.rows_valid, first, last = cursor.fetchone()
@@ -326,8 +330,9 @@ def _import(path: Path, run: ActivityImportRun, progress: Progress) -> Outcome:
             progress.move(ActivityImportRun.Phase.WRITING)
             outcome = _write(cursor, dialect, run, first, last)
         finally:
-            for table in (RAW, TYPED, VOCAB):
+            for table in (RAW, TYPED, VOCAB, KEYS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            dialect.uninstall()
     return outcome
 
 
@@ -353,6 +358,7 @@ def _load(cursor, dialect: Dialect, extract: Extract, width: int, progress: Prog
             + ")"
         )
         _batches(cursor, extract, width, progress)
+    dialect.analyse(cursor, RAW)
     cursor.execute(f"SELECT count(*) FROM {RAW}")
     progress.rows_read = cursor.fetchone()[0]
     progress.bytes_read = extract.size
@@ -458,35 +464,50 @@ def _vocabulary(cursor, source: ActivitySource) -> None:
     cursor.executemany(f"INSERT INTO {VOCAB} VALUES (%s, %s, %s)", rows)
 
 
-def _type(cursor, dialect: Dialect, run: ActivityImportRun, positions: dict[str, int]) -> None:
+def _type(
+    cursor, dialect: Dialect, run: ActivityImportRun, positions: dict[str, int], width: int
+) -> None:
     """One pass: typed values, lookups and each row's problems as a bit mask."""
     from competencies.models import ActivityRequirement
     from ksf.models import StaffMember, Team
 
     def text(name: str) -> str:
         at = positions.get(name)
-        return f"trim(coalesce(r.c{at}, ''))" if at is not None else "''"
+        return f"r.c{at}" if at is not None else "''"
 
     def number(name: str, pattern: str, kind: str) -> str:
         # PostgreSQL folds a constant cast while planning, so an absent column is NULL here.
         if name not in positions:
             return f"CAST(NULL AS {kind})"
-        valid = dialect.matches(text(name), pattern)
-        return f"CASE WHEN {valid} THEN CAST({text(name)} AS {kind}) END"
+        value = text(name)
+        if pattern == columns.WHOLE_MINUTES:  # the common case, without a regex
+            valid = f"length({value}) BETWEEN 1 AND 4 AND {dialect.only(value, '0-9')}"
+        else:
+            valid = f"{value} <> '' AND {dialect.matches(value, pattern)}"
+        return f"CASE WHEN {valid} THEN CAST({value} AS {kind}) END"
 
     fn = dialect.fn
     code = text("procedure_code")
     scheme_given = text("procedure_scheme")
     scheme = (
         f"coalesce(vs.value, CASE WHEN {scheme_given} = '' AND "
-        f"{dialect.matches(code, '^[0-9]+$')} THEN 'snomed' "
+        f"{code} <> '' AND {dialect.only(code, '0-9')} THEN 'snomed' "
         f"WHEN {scheme_given} = '' THEN 'local' END)"
     )
-    inner, outer = (b"", b"")
-    if dialect.postgres:
-        from .pseudonyms import padded_keys
+    keyed = [name for name in ("patient_key", "episode_id") if name in positions]
+    if keyed:
+        _pseudonyms(cursor, dialect, [positions[name] for name in keyed])
 
-        inner, outer = padded_keys()
+    def hashed(name: str, alias: str) -> tuple[str, str]:
+        if name not in positions:
+            return "''", ""
+        return (
+            f"coalesce({alias}.hash, '')",
+            f"LEFT JOIN {KEYS} {alias} ON {alias}.value = {text(name)}",
+        )
+
+    patient, patient_join = hashed("patient_key", "kp")
+    episode, episode_join = hashed("episode_id", "ke")
     score = columns.SCORE
     select = f"""
         SELECT r.rn + {1 if dialect.postgres else 0} AS rn,
@@ -503,20 +524,21 @@ def _type(cursor, dialect: Dialect, run: ActivityImportRun, positions: dict[str,
           {scheme_given} AS scheme_text, {scheme} AS procedure_scheme,
           {code} AS procedure_code,
           {text("condition_code")} AS condition_code,
-          {fn("activity_hash")}({text("patient_key")}, %s, %s) AS patient_hash,
-          {fn("activity_hash")}({text("episode_id")}, %s, %s) AS episode_hash,
+          {patient} AS patient_hash,
+          {episode} AS episode_hash,
           {text("outcome_measure")} AS outcome_measure,
           {text("outcome_before")} AS before_text,
           {text("outcome_after")} AS after_text,
           {number("outcome_before", score, "numeric")} AS outcome_before,
           {number("outcome_after", score, "numeric")} AS outcome_after
-        FROM {RAW} r
+        FROM {dialect.trimmed(RAW, width)} r
         LEFT JOIN {StaffMember._meta.db_table} s ON s.staff_number = {text("staff_number")}
         LEFT JOIN {Team._meta.db_table} t ON t.code = {text("team_code")}
         LEFT JOIN {VOCAB} va ON va.kind = 'attendance' AND va.word = lower({text("attendance")})
         LEFT JOIN {VOCAB} vm ON vm.kind = 'mechanism' AND vm.word = lower({text("mechanism")})
         LEFT JOIN {VOCAB} vt ON vt.kind = 'type' AND vt.word = lower({text("activity_type")})
         LEFT JOIN {VOCAB} vs ON vs.kind = 'scheme' AND vs.word = lower({scheme_given})
+        {patient_join} {episode_join}
     """
     map_table = ActivityRequirement._meta.db_table
     known = f"SELECT DISTINCT procedure_scheme, procedure_code FROM {map_table}"
@@ -525,8 +547,23 @@ def _type(cursor, dialect: Dialect, run: ActivityImportRun, positions: dict[str,
         f"{dialect.temp_table(TYPED)} AS SELECT x.*, {mask} AS mask FROM ({select}) x "
         f"LEFT JOIN ({known}) k ON k.procedure_scheme = x.procedure_scheme "
         "AND k.procedure_code = x.procedure_code",
-        [dates.today(), run.source.date_format, inner, outer, inner, outer],  # text order,
+        [dates.today(), run.source.date_format],  # in the order they appear in the text
     )
+
+
+def _pseudonyms(cursor, dialect: Dialect, at: list[int]) -> None:
+    """Each distinct patient or episode key once, with its keyed hash: hashing is the dearest
+    step of a row, and a patient's key comes back on each of their contacts."""
+    from .pseudonyms import padded_keys
+
+    inner, outer = padded_keys()
+    distinct = " UNION ".join(f"SELECT trim(coalesce(c{i}, '')) AS value FROM {RAW}" for i in at)
+    cursor.execute(
+        f"{dialect.temp_table(KEYS)} AS SELECT value, {dialect.fn('activity_hash')}(value, %s, %s) "
+        f"AS hash FROM ({distinct}) u WHERE value <> ''",
+        [inner, outer],
+    )
+    dialect.analyse(cursor, KEYS)
 
 
 def _write(

@@ -40,7 +40,6 @@ STRICT = {
 CODES = {"procedure_code", "condition_code", "staff_number", "team_code", "outcome_measure"}
 
 SPACED_NHS = r"^[0-9]{3}[ -][0-9]{3}[ -][0-9]{4}$"
-TEN_DIGITS = r"^[0-9]{10}$"
 DATE_LIKE = r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
 POSTCODE = r"(^|[^A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}($|[^A-Za-z0-9])"
 ADDRESS = (
@@ -94,7 +93,7 @@ def scan(
     probes: list[tuple[int, str, str]] = []  # (column position, kind, SQL condition)
     for at, header in enumerate(headers):
         name = role.get(at)
-        value = f"trim(coalesce(c{at}, ''))"
+        value = f"c{at}"
         lowered = header.lower()
         if name != "contact_date" and any(word in lowered for word in BIRTH_HEADING):
             probes.append((at, "birth", f"{value} <> ''"))
@@ -105,10 +104,11 @@ def scan(
             (
                 at,
                 "nhs_spaced",
-                f"{dialect.matches(value, SPACED_NHS)} AND {nhs}({digits}) = {truth}",
+                f"length({value}) = 12 AND {dialect.matches(value, SPACED_NHS)} "
+                f"AND {nhs}({digits}) = {truth}",
             )
         )
-        probes.append((at, "ten", f"length({value}) = 10 AND {dialect.matches(value, TEN_DIGITS)}"))
+        probes.append((at, "ten", f"length({value}) = 10 AND {dialect.only(value, '0-9')}"))
         probes.append(
             (
                 at,
@@ -118,12 +118,15 @@ def scan(
         )
         if name in CODES:
             continue
-        probes.append((at, "date", dialect.matches(value, DATE_LIKE)))
+        probes.append(
+            (at, "date", f"{dialect.has_any(value, '/-.')} AND {dialect.matches(value, DATE_LIKE)}")
+        )
         if name in columns.IDENTIFIER_COLUMNS:
             continue
         probes.append((at, "postcode", dialect.matches(value, POSTCODE)))
-        probes.append((at, "address", dialect.matches_anycase(value, ADDRESS)))
-        probes.append((at, "name", dialect.matches(value, NAME_CANDIDATE)))
+        spaced = dialect.has_any(value, " ")
+        probes.append((at, "address", f"{spaced} AND {dialect.matches_anycase(value, ADDRESS)}"))
+        probes.append((at, "name", f"{spaced} AND {dialect.matches(value, NAME_CANDIDATE)}"))
         probes.append((at, "nhs_within", dialect.matches(value, NHS_CANDIDATE)))
     if not probes:
         return []
@@ -132,7 +135,7 @@ def scan(
         f"min(CASE WHEN {condition} THEN {first_row} END)"
         for _, _, condition in probes
     )
-    cursor.execute(f"SELECT {select} FROM {table}")
+    cursor.execute(f"SELECT {select} FROM {table} t")
     found = cursor.fetchone()
     results = {
         (at, kind): (found[2 * i] or 0, found[2 * i + 1]) for i, (at, kind, _) in enumerate(probes)
@@ -165,9 +168,9 @@ def _judge(cursor, table: str, at: int, first_row: str, pattern: str, judge) -> 
     from django.db import connection
 
     dialect = Dialect(connection)
-    value = f"trim(coalesce(c{at}, ''))"
+    value = f"c{at}"
     cursor.execute(
-        f"SELECT {value}, min({first_row}) FROM {table} "
+        f"SELECT {value}, min({first_row}) FROM {table} t "
         f"WHERE {dialect.matches(value, pattern)} GROUP BY {value} "
         f"ORDER BY min({first_row}) LIMIT {CANDIDATES_JUDGED}"
     )

@@ -16,6 +16,14 @@ from ksf.imports.tabular import ImportFailed, RowError
 from . import columns
 from .dialects import Dialect
 
+IDENTIFIER = (columns.IDENTIFIER_CHARS, columns.IDENTIFIER_LENGTH)
+CODE = (columns.CODE_CHARS, columns.CODE_LENGTH)
+
+
+def shaped(d: Dialect, expression: str, allowed: str, longest: int) -> str:
+    """A value of 1 to ``longest`` characters, all of them ``allowed``."""
+    return f"length({expression}) BETWEEN 1 AND {longest} AND {d.only(expression, allowed)}"
+
 
 def _checks(d: Dialect) -> list[tuple[int, str, str, Callable[[dict], str]]]:
     """(bit, canonical column, SQL condition on the typed row x, message for a row)."""
@@ -30,7 +38,7 @@ def _checks(d: Dialect) -> list[tuple[int, str, str, Callable[[dict], str]]]:
         (
             2,
             "source_id",
-            f"x.record_id <> '' AND NOT {d.matches('x.record_id', columns.IDENTIFIER)}",
+            f"x.record_id <> '' AND NOT ({shaped(d, 'x.record_id', *IDENTIFIER)})",
             lambda r: gettext(
                 "This is not an identifier: use letters, digits and . _ : / - only, at most 64 "
                 "characters."
@@ -155,7 +163,7 @@ def _checks(d: Dialect) -> list[tuple[int, str, str, Callable[[dict], str]]]:
         (
             32768,
             "procedure_code",
-            f"NOT {d.matches('x.procedure_code', columns.CODE)}",
+            f"NOT ({shaped(d, 'x.procedure_code', *CODE)})",
             lambda r: gettext(
                 "The procedure code is missing or not a code (letters, digits and . _ : = | - "
                 "only, at most 40 characters)."
@@ -164,7 +172,7 @@ def _checks(d: Dialect) -> list[tuple[int, str, str, Callable[[dict], str]]]:
         (
             65536,
             "procedure_code",
-            f"{d.matches('x.procedure_code', columns.CODE)} AND k.procedure_code IS NULL",
+            f"k.procedure_code IS NULL AND {shaped(d, 'x.procedure_code', *CODE)}",
             lambda r: (
                 gettext(
                     "Procedure code %(code)s (%(scheme)s) is not in the activity-to-competency "
@@ -176,7 +184,7 @@ def _checks(d: Dialect) -> list[tuple[int, str, str, Callable[[dict], str]]]:
         (
             131072,
             "condition_code",
-            f"x.condition_code <> '' AND NOT {d.matches('x.condition_code', columns.CODE)}",
+            f"x.condition_code <> '' AND NOT ({shaped(d, 'x.condition_code', *CODE)})",
             lambda r: gettext(
                 "This is not a code (letters, digits and . _ : = | - only, at most 40 characters)."
             ),

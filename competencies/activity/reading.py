@@ -37,8 +37,11 @@ class Extract:
     size: int
 
     def text_blocks(self) -> Iterator[str]:
-        """The CSV after its header row, as text blocks (for COPY), trailing blank lines cut."""
-        with self._text() as stream:
+        """The CSV after its header row, as text blocks (for COPY), trailing blank lines cut.
+
+        Line ends are read as "\n" whatever the file uses, since COPY wants one kind.
+        """
+        with open(self.path, encoding=self.encoding, newline=None) as stream:
             _skip_header(stream)
             pending = ""
             while True:
