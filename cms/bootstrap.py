@@ -163,6 +163,9 @@ def ensure_platform_data() -> None:
     from fellowships.setup import grant_role_permissions
 
     grant_role_permissions(global_apps)
+    from competencies.activity.setup import grant_role_permissions as grant_activity_permissions
+
+    grant_activity_permissions(global_apps)
     from django.db import connection
 
     from competencies.setup import ensure as ensure_competencies

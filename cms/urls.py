@@ -35,6 +35,8 @@ urlpatterns = [
     path("healthz", accounts.health, name="health"),
     path("portal/fellowships/", include("cms.portal.fellowships_urls")),
     path("portal/fellowships/", include("cms.portal.logbook_urls")),
+    path("portal/flags/", include("cms.portal.flags_urls")),
+    path("portal/activity/", include("cms.portal.activity_urls")),
     path("portal/", include("cms.portal.urls")),
     path("credentials/", include("cms.portal.credential_urls")),
     path("ims/case/v1p1/", include("competencies.interchange.api_urls")),

@@ -12,8 +12,15 @@ from wagtail.snippets.models import register_snippet
 
 from competencies import admin_views
 from competencies.actions import FrameworkCreateAction
+from competencies.activity_admin import ActivityViewSetGroup
 from competencies.frameworks.policies import framework_policy
-from competencies.models import Competency, Framework, PostRequirement
+from competencies.models import (
+    ActivityRequirement,
+    ActivitySource,
+    Competency,
+    Framework,
+    PostRequirement,
+)
 from competencies.requirements.policies import requirement_policy
 from competencies.requirements.selectors import posts_requiring_framework
 from competencies.viewsets import FrameworkViewSet, PostRequirementViewSet
@@ -24,7 +31,7 @@ register_snippet(FrameworkViewSet)
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [PostRequirementViewSet()]
+    return [PostRequirementViewSet(), ActivityViewSetGroup()]
 
 
 @hooks.register("insert_global_admin_css")
@@ -36,7 +43,7 @@ def admin_css():
 @hooks.register("register_actions")
 def register_actions(registry):
     registry.register(Framework, FrameworkCreateAction)
-    for model in (Competency, PostRequirement):
+    for model in (Competency, PostRequirement, ActivityRequirement, ActivitySource):
         registry.register(model, AuditedCreateAction)
         registry.register(model, AuditedEditAction)
         registry.register(model, AuditedDeleteAction)

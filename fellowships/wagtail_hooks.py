@@ -23,3 +23,10 @@ def register_future_attainments():
     from fellowships.development import expected_attainments
 
     return expected_attainments
+
+
+@hooks.register("register_supervised_practice")
+def register_supervised_practice():
+    from fellowships.practice import supervised_periods
+
+    return supervised_periods

@@ -76,6 +76,8 @@ GROUP_PERMISSIONS = {
     "Educators": [("wagtailadmin", "access_admin")],
     # Service leads see the teams of the services they lead (object grants), not every team.
     "Service leads": [("ksf", "view_post")],
+    # Workforce analysts load caseload activity and keep its sources (competencies.activity.setup).
+    "Workforce analysts": [],
     "Administrators": [
         ("wagtailadmin", "access_admin"),
         ("ksf", "view_workforce_team"),

@@ -12,6 +12,7 @@ class Role(StrEnum):
     EDUCATOR = "educator"
     SUPERVISOR = "supervisor"
     SERVICE_LEAD = "service_lead"
+    ANALYST = "analyst"
     ADMINISTRATOR = "administrator"
 
     @property
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     Role.EDUCATOR: _("Educator"),
     Role.SUPERVISOR: _("Supervisor"),
     Role.SERVICE_LEAD: _("Service lead"),
+    Role.ANALYST: _("Workforce analyst"),
     Role.ADMINISTRATOR: _("Administrator"),
 }
 
@@ -36,6 +38,7 @@ ROLE_GROUPS = {
     Role.EDUCATOR: "Educators",
     Role.SUPERVISOR: "Supervisors",
     Role.SERVICE_LEAD: "Service leads",
+    Role.ANALYST: "Workforce analysts",
     Role.ADMINISTRATOR: "Administrators",
 }
 

@@ -49,7 +49,10 @@ def everyone(outcome: str, **overrides: str) -> dict[str, str]:
 
 SIGNED_IN = everyone("ok", anonymous="login")
 ADMIN_ONLY = everyone("denied", anonymous="login", administrator="ok")
-ADMIN_AREA = everyone("denied", anonymous="login", educator="ok", administrator="ok")
+# Service leads reach the admin too, for the activity map and its sources.
+ADMIN_AREA = everyone(
+    "denied", anonymous="login", educator="ok", service_lead="ok", administrator="ok"
+)
 
 
 REFUSALS = ("login", "denied", "method", "refused")
@@ -201,7 +204,10 @@ FRAMEWORK_SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("/admin/pages/", ADMIN_ONLY),
     ("/admin/users/", ADMIN_ONLY),
     ("/admin/reports/site-history/", ADMIN_AREA),
-    ("/admin/login/", everyone("ok", **{r: "denied" for r in ("educator", "administrator")})),
+    (
+        "/admin/login/",
+        everyone("ok", **{r: "denied" for r in ("educator", "service_lead", "administrator")}),
+    ),
     ("/", everyone("ok")),
     ("/frameworks/", everyone("ok")),
 ]

@@ -41,7 +41,16 @@ def dashboard_for(user: User, today: datetime.date | None = None) -> Dashboard:
         board.sections["supervisor"] = supervising
     if Role.ADMINISTRATOR in roles:
         board.sections["administrator"] = _administrator()
+    if any(role in (Role.SERVICE_LEAD, Role.ANALYST, Role.ADMINISTRATOR) for role in roles):
+        board.sections["activity"] = _activity(user)
     return board
+
+
+def _activity(user: User) -> dict:
+    """Caseload activity imports: the latest one this person may open (one query)."""
+    from competencies.activity.selectors import runs_visible_to as visible_runs
+
+    return {"latest": visible_runs(user).order_by("-created_at", "-pk").first()}
 
 
 def _supervisor(user: User) -> dict:

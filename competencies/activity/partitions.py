@@ -67,7 +67,7 @@ def ensure_partitions(first: datetime.date, last: datetime.date) -> None:
             if partition_name(month) in present:
                 continue
             cursor.execute(
-                f'SELECT EXISTS (SELECT 1 FROM "{TABLE}_default" '  # noqa: S608 (fixed names)
+                f'SELECT EXISTS (SELECT 1 FROM "{TABLE}_default" '
                 "WHERE contact_date >= %s AND contact_date < %s)",
                 [month, _next(month)],
             )

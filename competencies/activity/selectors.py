@@ -84,3 +84,15 @@ def recent_runs(limit: int = 20) -> QuerySet[ActivityImportRun]:
     return ActivityImportRun.objects.select_related("source", "started_by").order_by(
         "-created_at", "-pk"
     )[:limit]
+
+
+def runs_visible_to(user) -> QuerySet[ActivityImportRun]:
+    """The runs this person may open (``policies.may_open_run``), as one query."""
+    from . import policies
+
+    runs = ActivityImportRun.objects.select_related("source", "started_by")
+    if not policies.may_upload(user):
+        return runs.none()
+    if policies.sees_every_run(user):
+        return runs
+    return runs.filter(started_by=user)

@@ -5,13 +5,15 @@ served), read from there by the worker streaming, and removed when the run ends,
 the outcome. A file too large, empty or of the wrong type is refused here, before it is kept.
 """
 
+import datetime
+import re
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from competencies.models import ActivityImportRun, ActivitySource
@@ -104,3 +106,25 @@ def discard(path: Path) -> None:
 
 
 __all__ = ["check_upload", "discard", "keep_for_preview", "start_import"]
+
+
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx|xlsm)$")
+
+
+def sweep_unconfirmed(older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Remove stored uploads nobody confirmed (a day old, and no unfinished run reads them)."""
+    cutoff = timezone.now() - older_than
+    waiting = set(
+        ActivityImportRun.objects.exclude(status__in=ActivityImportRun.FINISHED).values_list(
+            "upload_path", flat=True
+        )
+    )
+    removed = 0
+    for path in upload_dir().iterdir():
+        if not STORED_NAME.match(path.name) or str(path) in waiting:
+            continue
+        modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+        if modified < cutoff:
+            discard(path)
+            removed += 1
+    return removed

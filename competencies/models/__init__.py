@@ -9,6 +9,7 @@ from .activity import (
 )
 from .frameworks import Competency, Framework, ScaleValue
 from .portfolio import Attainment, CPDEntry, Evidence, HCPCProfileDraft
+from .practice import PracticeDay
 from .requirements import PostRequirement
 from .workflows import FrameworkApprovalTask
 
@@ -28,5 +29,6 @@ __all__ = [
     "FrameworkApprovalTask",
     "HCPCProfileDraft",
     "PostRequirement",
+    "PracticeDay",
     "ScaleValue",
 ]

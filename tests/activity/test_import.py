@@ -91,9 +91,7 @@ def run_of(tmp_path, source, *rows, **kwargs) -> ActivityImportRun:
 
 
 def messages(run: ActivityImportRun) -> list[str]:
-    return [
-        f"{p['row']}|{p['column']}|{p['message']}" for p in run.problems if p.get("message")
-    ]
+    return [f"{p['row']}|{p['column']}|{p['message']}" for p in run.problems if p.get("message")]
 
 
 def test_import_writes_contacts_and_reimport_changes_nothing(board, tmp_path):
@@ -165,7 +163,9 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(board, tmp
 def test_csds_codes_and_uk_dates_are_read(board, tmp_path):
     _, _, source = board
     uk = (dates.today() - datetime.timedelta(days=5)).strftime("%d/%m/%Y")
-    run = run_of(tmp_path, source, row("A1", attendance="5", contact_date=uk), row("A2", attendance="3"))
+    run = run_of(
+        tmp_path, source, row("A1", attendance="5", contact_date=uk), row("A2", attendance="3")
+    )
     assert run.status == Status.DONE, messages(run)
     assert Contact.objects.get(record_id="A1").attendance == "attended"
     assert Contact.objects.get(record_id="A2").attendance == "did_not_attend"
@@ -295,7 +295,7 @@ def test_ragged_rows_and_wrong_types_are_refused(board, tmp_path):
 
 
 def test_the_command_prints_counts_and_problems(board, tmp_path):
-    _, _, source = board
+    _, _, _source = board
     out = io.StringIO()
     call_command("import_activity", str(write(tmp_path, row("A1"))), "--source", "therapy",
                  "--quiet-progress", "--no-flags", stdout=out)  # fmt: skip

@@ -1,0 +1,151 @@
+"""The work that needs a competency, per person, team, day and level: the ``PracticeDay`` roll-up.
+
+Every flag about practice reads this roll-up instead of the contacts table, so a recompute
+aggregates thousands of rows rather than millions. It is rebuilt in one ``INSERT ... SELECT``
+per call, entirely in the database:
+
+- the map's rules, each with the sort order of the level it needs (the rule's level, or the
+  first proficient value of the competency's framework);
+- attended contacts joined to the rules: a rule with a procedure code matches on scheme and
+  code (and on activity type too when it names one); a rule without a code matches on activity
+  type; the contact date must fall within the rule's range. The two kinds of rule are joined
+  separately (``UNION ALL``) so each join is an equality join the planner can hash;
+- per contact and competency, the highest level any matching rule needs (a contact that two
+  rules map to the same competency counts once);
+- grouped by person, team, competency, day and level: contacts and minutes.
+
+``rebuild(team_ids, first, last)`` deletes and re-derives the rows of those teams and days
+(``None``: all of them), so an import that touched one day costs one day's contacts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Count
+
+from competencies.models import (
+    ActivityRequirement,
+    Competency,
+    Contact,
+    PracticeDay,
+    ScaleValue,
+)
+from competencies.models.activity import Attendance
+
+RULES_SQL = f"""
+SELECT r.id AS rule_id, r.competency_id, r.procedure_scheme, r.procedure_code,
+       r.activity_type, r.valid_from, r.valid_to,
+       COALESCE(lv.sort_order, fp.first_proficient, 0) AS level_order
+FROM {ActivityRequirement._meta.db_table} r
+JOIN {Competency._meta.db_table} cc ON cc.id = r.competency_id
+LEFT JOIN {ScaleValue._meta.db_table} lv ON lv.id = r.level_id
+LEFT JOIN (
+    SELECT framework_id, MIN(sort_order) AS first_proficient
+    FROM {ScaleValue._meta.db_table} WHERE proficient GROUP BY framework_id
+) fp ON fp.framework_id = cc.framework_id
+"""
+
+
+def no_jit() -> None:
+    """Tune PostgreSQL for this transaction's aggregates: JIT off (with a partition a month,
+    compiling the plan of one aggregate over the contacts costs more than running it) and
+    enough memory to hash-aggregate a year of contacts instead of sorting them on disk."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
+def _filters(team_ids: Sequence[int] | None, first, last, alias: str, day: str):
+    where, params = [], []
+    if team_ids is not None:
+        where.append(f"{alias}.team_id IN ({', '.join(['%s'] * len(team_ids))})")
+        params.extend(team_ids)
+    if first is not None:
+        where.append(f"{alias}.{day} >= %s")
+        params.append(first)
+    if last is not None:
+        where.append(f"{alias}.{day} <= %s")
+        params.append(last)
+    return where, params
+
+
+def _overlapping_rules() -> bool:
+    return (
+        ActivityRequirement.objects.values("competency_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .exists()
+    )
+
+
+def rebuild(
+    team_ids: Sequence[int] | None = None,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+) -> int:
+    """Re-derive the roll-up rows of these teams and days from the contacts; how many rows."""
+    if team_ids is not None:
+        team_ids = sorted(set(team_ids))
+        if not team_ids:
+            return 0
+    table = PracticeDay._meta.db_table
+    contacts = Contact._meta.db_table
+    del_where, del_params = _filters(team_ids, first, last, table, "day")
+    with connection.cursor() as cursor:
+        if del_where:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {' AND '.join(del_where)}",
+                del_params,
+            )
+        else:
+            cursor.execute(f"DELETE FROM {table}")
+        where, params = _filters(team_ids, first, last, "c", "contact_date")
+        contact_where = " AND ".join(["c.attendance = %s", *where])
+        matched = f"""
+            SELECT c.id AS contact_id, c.contact_date AS day, c.staff_id, c.team_id,
+                   c.duration_minutes AS minutes, r.competency_id, r.level_order
+            FROM {contacts} c
+            JOIN rules r ON r.procedure_code <> ''
+                 AND c.procedure_scheme = r.procedure_scheme
+                 AND c.procedure_code = r.procedure_code
+                 AND (r.activity_type = '' OR c.activity_type = r.activity_type)
+                 AND c.contact_date >= r.valid_from
+                 AND (r.valid_to IS NULL OR c.contact_date <= r.valid_to)
+            WHERE {contact_where}
+            UNION ALL
+            SELECT c.id, c.contact_date, c.staff_id, c.team_id, c.duration_minutes,
+                   r.competency_id, r.level_order
+            FROM {contacts} c
+            JOIN rules r ON r.procedure_code = ''
+                 AND c.activity_type = r.activity_type
+                 AND c.contact_date >= r.valid_from
+                 AND (r.valid_to IS NULL OR c.contact_date <= r.valid_to)
+            WHERE {contact_where}
+        """
+        # a contact two rules of one competency match must count once, at the higher level;
+        # when no competency has two rules that cannot happen, and the extra pass is skipped
+        if _overlapping_rules():
+            needs = f"""
+                SELECT contact_id, day, staff_id, team_id, minutes, competency_id,
+                       MAX(level_order) AS level_order
+                FROM ({matched}) m
+                GROUP BY contact_id, day, staff_id, team_id, minutes, competency_id
+            """
+        else:
+            needs = matched
+        sql = f"""
+            WITH rules AS ({RULES_SQL}),
+            needs AS ({needs})
+            INSERT INTO {table} (staff_id, team_id, competency_id, day, level_order,
+                                 contacts, minutes)
+            SELECT staff_id, team_id, competency_id, day, level_order, COUNT(*), SUM(minutes)
+            FROM needs
+            GROUP BY staff_id, team_id, competency_id, day, level_order
+        """
+        attended = [Attendance.ATTENDED.value]
+        cursor.execute(sql, [*attended, *params, *attended, *params])
+        return cursor.rowcount

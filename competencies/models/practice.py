@@ -1,0 +1,57 @@
+"""A daily roll-up of the work that needs a competency: what the skill-gap flags read.
+
+One row per person, team, competency, day and required level, counting the attended contacts
+that needed the competency (through the activity-to-competency map) and their minutes. It is
+derived data: ``competencies.activity.flags.practice`` rebuilds it for the teams and days an
+import touched, and whole every night, so the flags aggregate thousands of rows, not millions
+of contacts. Nothing else writes it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+
+class PracticeDay(models.Model):
+    staff = models.ForeignKey(
+        "ksf.StaffMember",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=gettext_lazy("staff"),
+    )
+    team = models.ForeignKey(
+        "ksf.Team",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=gettext_lazy("team"),
+    )
+    competency = models.ForeignKey(
+        "competencies.Competency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=gettext_lazy("competency"),
+    )
+    day = models.DateField(verbose_name=gettext_lazy("day"))
+    level_order = models.IntegerField(
+        help_text=gettext_lazy("The sort order of the scale value the work needed."),
+        verbose_name=gettext_lazy("level needed"),
+    )
+    contacts = models.PositiveIntegerField(verbose_name=gettext_lazy("contacts"))
+    minutes = models.PositiveIntegerField(verbose_name=gettext_lazy("minutes"))
+
+    class Meta:
+        verbose_name = gettext_lazy("practice day")
+        verbose_name_plural = gettext_lazy("practice days")
+        indexes = [
+            models.Index(fields=["team", "day"], name="practiceday_team_day"),
+            models.Index(fields=["staff", "competency", "day"], name="practiceday_staff_comp"),
+            models.Index(fields=["day"], name="practiceday_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id}/{self.team_id}/{self.competency_id} {self.day}"
