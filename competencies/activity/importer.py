@@ -40,6 +40,9 @@ RAW = "activity_raw"
 TYPED = "activity_typed"
 VOCAB = "activity_vocab"
 KEYS = "activity_keys"
+# Below this many rows the planner's guesses do well enough, and statistics cost more than
+# they save (a day's file is imported in a fraction of a second).
+ANALYSE_FROM = 50_000
 BATCH = 5000
 
 # Contact columns written from the typed table, in order.
@@ -322,7 +325,8 @@ def _import(path: Path, run: ActivityImportRun, progress: Progress) -> Outcome:
                 raise Refused(run.filename, found)
             _vocabulary(cursor, run.source)
             _type(cursor, dialect, run, positions, width)
-            dialect.analyse(cursor, TYPED)
+            if progress.rows_read > ANALYSE_FROM:
+                dialect.analyse(cursor, TYPED)
             problems.check(cursor, TYPED, run.filename, extract.headers, positions)
             cursor.execute(f"SELECT count(*), min(contact_date), max(contact_date) FROM {TYPED}")
             progress.rows_valid, first, last = cursor.fetchone()
@@ -358,9 +362,10 @@ def _load(cursor, dialect: Dialect, extract: Extract, width: int, progress: Prog
             + ")"
         )
         _batches(cursor, extract, width, progress)
-    dialect.analyse(cursor, RAW)
     cursor.execute(f"SELECT count(*) FROM {RAW}")
     progress.rows_read = cursor.fetchone()[0]
+    if progress.rows_read > ANALYSE_FROM:
+        dialect.analyse(cursor, RAW)
     progress.bytes_read = extract.size
     progress.tell(force=True)
 
@@ -563,7 +568,9 @@ def _pseudonyms(cursor, dialect: Dialect, at: list[int]) -> None:
         f"AS hash FROM ({distinct}) u WHERE value <> ''",
         [inner, outer],
     )
-    dialect.analyse(cursor, KEYS)
+    cursor.execute(f"SELECT count(*) FROM {KEYS}")
+    if cursor.fetchone()[0] > ANALYSE_FROM:
+        dialect.analyse(cursor, KEYS)
 
 
 def _write(
@@ -579,17 +586,20 @@ def _write(
     table = Contact._meta.db_table
     source = run.source_id
     existing = (
-        f"(SELECT record_id, contact_date, {', '.join(COMPARED)} FROM {table} WHERE source_id = %s)"
+        # Records are looked for within the file's own period, which keeps the search to
+        # those months' partitions: a corrected file covers the period of what it corrects.
+        f"(SELECT record_id, contact_date, {', '.join(COMPARED)} FROM {table} "
+        "WHERE source_id = %s AND contact_date BETWEEN %s AND %s)"
     )
     same = " AND ".join(f"NOT {dialect.differs(f'e.{c}', f'n.{c}')}" for c in COMPARED)
     cursor.execute(
         f"SELECT count(e.record_id), "
+        "sum(CASE WHEN e.contact_date <> n.contact_date THEN 1 ELSE 0 END), "
         f"sum(CASE WHEN e.record_id IS NOT NULL AND e.contact_date = n.contact_date AND {same} "
         f"THEN 1 ELSE 0 END) FROM {TYPED} n LEFT JOIN {existing} e ON e.record_id = n.record_id",
-        [source],
+        [source, first, last],
     )
-    matched, unchanged = cursor.fetchone()
-    matched, unchanged = matched or 0, unchanged or 0
+    matched, moved, unchanged = (value or 0 for value in cursor.fetchone())
     cursor.execute(f"SELECT count(*) FROM {TYPED}")
     total = cursor.fetchone()[0]
     outcome = Outcome(
@@ -605,12 +615,15 @@ def _write(
     changed_any = " OR ".join(dialect.differs(f"{table}.{c}", f"excluded.{c}") for c in COMPARED)
     with transaction.atomic():
         # A record whose contact date was corrected: its old copy goes (the key has the date).
-        cursor.execute(
-            f"DELETE FROM {table} WHERE source_id = %s AND record_id IN ("
-            f"SELECT n.record_id FROM {TYPED} n JOIN {table} c ON c.source_id = %s "
-            "AND c.record_id = n.record_id AND c.contact_date <> n.contact_date)",
-            [source, source],
-        )
+        # Rare, so looked for only when the count above found one.
+        if moved:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE source_id = %s AND record_id IN ("
+                f"SELECT n.record_id FROM {TYPED} n JOIN {table} c ON c.source_id = %s "
+                "AND c.record_id = n.record_id AND c.contact_date <> n.contact_date "
+                "AND c.contact_date BETWEEN %s AND %s) AND contact_date BETWEEN %s AND %s",
+                [source, source, first, last, first, last],
+            )
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(WRITTEN)}) SELECT {values} FROM {TYPED} n "
             f"{'WHERE true ' if not dialect.postgres else ''}"
