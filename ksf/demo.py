@@ -230,6 +230,7 @@ DEMO_LOGINS = [
     (Role.EDUCATOR, "educator2", "Elin", "Tudur"),
     (Role.SUPERVISOR, "supervisor", "Amir", "Khan"),
     (Role.SERVICE_LEAD, "servicelead", "Rhian", "Pritchard"),
+    (Role.ANALYST, "analyst", "Nerys", "Lloyd"),  # workforce analyst: loads the activity
     (Role.ADMINISTRATOR, "admin", "Alex", "Admin"),
 ]
 
@@ -533,6 +534,7 @@ def _create_logins(people: dict[str, StaffMember]) -> dict[str, str]:
             Role.EDUCATOR,
             Role.SUPERVISOR,
             Role.SERVICE_LEAD,
+            Role.ANALYST,
             Role.ADMINISTRATOR,
             Role.MANAGER,
         ):

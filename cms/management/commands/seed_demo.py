@@ -1,8 +1,12 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext, ngettext
 
+from competencies.activity.demo import add_demo_activity
+from competencies.activity.flags.recompute import recompute_all
 from competencies.demo import add_demo_portfolio, add_demo_requirements
 from fellowships.demo import add_demo_fellowships
 from ksf.demo import DEMO_PASSWORD, build_demo, demo_exists
@@ -13,7 +17,8 @@ DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 class Command(BaseCommand):
     help = (
         "Build the deterministic demo health board, load the shipped frameworks, make the demo "
-        "posts require them, give it a year of fellowships, and print the demo logins."
+        "posts require them, give it a year of fellowships and of caseload activity (with its "
+        "skill-gap flags), and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +36,8 @@ class Command(BaseCommand):
             requirements = add_demo_requirements()
             portfolio = add_demo_portfolio()
             fellowships = add_demo_fellowships(seed=seed)
+            activity = add_demo_activity(seed=seed, fellows=sonography_fellows())
+            flags = recompute_all()
         self.stdout.write(
             self.style.SUCCESS(
                 gettext(
@@ -68,6 +75,19 @@ class Command(BaseCommand):
                 % fellowships
             )
         )
+        self.stdout.write(
+            self.style.SUCCESS(
+                gettext(
+                    "Caseload activity: %(contacts)s contacts over the last year, "
+                    "%(rules)s activity competency rules, %(flags)s skill-gap flags."
+                )
+                % {
+                    "contacts": activity["contacts"],
+                    "rules": activity["rules"],
+                    "flags": sum(flags.values()),
+                }
+            )
+        )
         self.print_logins()
 
     def print_logins(self) -> None:
@@ -77,4 +97,15 @@ class Command(BaseCommand):
             gettext("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )
         for role, username, _first, _last in DEMO_LOGINS:
-            self.stdout.write(f"  {role.label:<14} {username}")
+            self.stdout.write(f"  {role.label:<18} {username}")
+
+
+def sonography_fellows() -> dict[int, datetime.date]:
+    """Active sonography fellows and their start dates: they scan under supervision."""
+    from fellowships.models import Enrolment
+
+    return dict(
+        Enrolment.objects.filter(
+            status=Enrolment.Status.ACTIVE, programme__code="MSK-POCUS"
+        ).values_list("staff_id", "start_date")
+    )
