@@ -21,6 +21,14 @@ EDUCATOR_AND_ADMIN_REFUSED = everyone(
     "denied", anonymous="login", educator="refused", administrator="refused"
 )
 ADMIN_WRITES = everyone("denied", anonymous="login", administrator="redirect")
+# Service leads reach the admin (for the activity map and its sources) and read there what
+# their view permissions allow: posts, and the framework choosers.
+WITH_SERVICE_LEADS = everyone(
+    "denied", anonymous="login", educator="ok", service_lead="ok", administrator="ok"
+)
+ADMIN_AND_SERVICE_LEADS = everyone(
+    "denied", anonymous="login", service_lead="ok", administrator="ok"
+)
 ADMIN_REFUSED = everyone("denied", anonymous="login", administrator="refused")
 
 
@@ -233,9 +241,17 @@ RULES: list = [
         state=_outline_state,
     ),
     Rule(
-        VIEWSETS + r":(index|index_results|history|history_results|usage|inspect)",
+        r"ksf_(organisation|site|service|team|staff|assignment|dimension|indicator):"
+        r"(index|index_results|history|history_results|usage|inspect)"
+        r"|ksf_post:(history|history_results|usage)",
         ADMIN_ONLY,
         kwargs=_viewset_pk,
+    ),
+    Rule(
+        r"ksf_post:(index|index_results|inspect)",
+        ADMIN_AND_SERVICE_LEADS,
+        kwargs=_viewset_pk,
+        note="service leads read posts (their view permission) now they reach the admin",
     ),
     Rule(
         VIEWSETS + r":(add|edit|copy)",
@@ -439,13 +455,22 @@ RULES += [
         note="an empty form is refused",
     ),
     Rule(
-        SNIPPETS + r":(preview_on_add|preview_on_edit|confirm_workflow_cancellation)",
+        SNIPPETS + r":(preview_on_add|preview_on_edit)",
         EDUCATOR_AND_ADMIN,
         kwargs=_framework_kwargs,
         post=EDUCATOR_AND_ADMIN,
         state=_framework_state,
         writes=False,
         note="previews keep the form in the session; nothing is saved",
+    ),
+    Rule(
+        SNIPPETS + r":confirm_workflow_cancellation",
+        WITH_SERVICE_LEADS,
+        kwargs=_framework_kwargs,
+        post=WITH_SERVICE_LEADS,
+        state=_framework_state,
+        writes=False,
+        note="only a confirmation to show; nothing is saved",
     ),
     Rule(
         SNIPPETS + r":delete",
@@ -482,10 +507,15 @@ RULES += [
         note="POST only; the framework policy grants nobody 'lock'",
     ),
     Rule(
-        r"wagtailsnippetchoosers_competencies_framework:(choose|choose_results|chosen|"
-        r"chosen_multiple)",
+        r"wagtailsnippetchoosers_competencies_framework:(choose|choose_results|chosen_multiple)",
+        WITH_SERVICE_LEADS,
+        kwargs=_framework_kwargs,
+    ),
+    Rule(
+        r"wagtailsnippetchoosers_competencies_framework:chosen",
         EDUCATOR_AND_ADMIN,
         kwargs=_framework_kwargs,
+        note="the sample framework is a draft: not the service lead's to read",
     ),
     Rule(
         r"wagtailsnippetchoosers_competencies_framework:create",

@@ -15,6 +15,10 @@ AUTHORS = everyone("denied", anonymous="login", educator="ok", administrator="ok
 AUTHORS_WRITE = everyone("denied", anonymous="login", educator="redirect", administrator="redirect")
 AUTHORS_REFUSED = everyone("denied", anonymous="login", educator="refused", administrator="refused")
 NOBODY = everyone("denied", anonymous="login")
+# Service leads hold view_programme and reach the admin (for the activity map): they read.
+READERS = everyone(
+    "denied", anonymous="login", educator="ok", service_lead="ok", administrator="ok"
+)
 SNIPPETS = "wagtailsnippets_fellowships_programme"
 CHOOSER = "wagtailsnippetchoosers_fellowships_programme"
 
@@ -77,8 +81,9 @@ def _state(w, n, kw):
 
 
 RULES = [
+    Rule(SNIPPETS + r":(list|list_results|inspect)", READERS, kwargs=_kwargs),
     Rule(
-        SNIPPETS + r":(list|list_results|history|history_results|inspect|usage|revisions_compare)",
+        SNIPPETS + r":(history|history_results|usage|revisions_compare)",
         AUTHORS,
         kwargs=_kwargs,
     ),
@@ -132,7 +137,7 @@ RULES = [
         state=_state,
         note="a published programme; the list with the message",
     ),
-    Rule(CHOOSER + r":(choose|choose_results|chosen|chosen_multiple)", AUTHORS, kwargs=_kwargs),
+    Rule(CHOOSER + r":(choose|choose_results|chosen|chosen_multiple)", READERS, kwargs=_kwargs),
     Rule(
         CHOOSER + r":create",
         NOBODY,
