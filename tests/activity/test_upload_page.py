@@ -146,7 +146,7 @@ def test_a_run_in_progress_reports_its_progress_as_json(client, board):
     assert status["texts"]["left"] == "About 2 minutes left."
     assert status["texts"]["phase"] == "Checking the rows"
     page = client.get(reverse("activity:run", args=[run.pk])).content.decode()
-    assert 'data-activity-status-url="' in page and "40% done" in page  # survives a reload
+    assert 'data-import-status-url="' in page and "40% done" in page  # survives a reload
 
 
 def test_a_failed_run_lists_problems_by_row_and_column_and_counts_the_rest(client, board):

@@ -1,5 +1,6 @@
-// The staff import run page: ask the server how far the import has got every two seconds
-// and show it; reload the page once the run has finished, to show its result or problems.
+// An import run's page (staff in the admin, activity in the portal): ask the server how far
+// the import has got every two seconds and show it; reload the page once the run has
+// finished, to show its result or problems.
 // The words come from the server (translated there). Without this script the page still
 // works: it has a "Check again" link.
 (function () {
