@@ -211,6 +211,11 @@ ACTIVITY_IMPORT_MAX_ROWS = int(os.environ.get("ACTIVITY_IMPORT_MAX_ROWS", "20000
 # The key of the hash that patient and episode keys are stored as (derived from SECRET_KEY
 # when unset). Changing it breaks the link between episodes imported before and after.
 ACTIVITY_PSEUDONYM_KEY = os.environ.get("ACTIVITY_PSEUDONYM_KEY", "")
+# The share of the demo's everyday (unmapped) contacts that seed_demo writes. Every contact
+# behind a flag or an outcome is always written; the test profile keeps a tenth of the rest so
+# the many tests that seed the demo stay quick (tests/activity/test_demo_activity.py seeds the
+# full year).
+DEMO_ACTIVITY_EVERYDAY_SHARE = float(os.environ.get("DEMO_ACTIVITY_EVERYDAY_SHARE", "1"))
 
 # Evidence files are kept out of MEDIA_ROOT and served only through a permission check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))

@@ -19,3 +19,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # which turn it on; elsewhere the test client signs in without a request to throttle.
 AXES_ENABLED = False
 AUTHENTICATION_BACKENDS = [b for b in AUTHENTICATION_BACKENDS if not b.startswith("axes.")]  # noqa: F405
+# seed_demo writes a tenth of the everyday contacts (every flag's contacts and every outcome
+# still); the demo's own test seeds the full year.
+DEMO_ACTIVITY_EVERYDAY_SHARE = 0.1

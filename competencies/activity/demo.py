@@ -38,6 +38,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from competencies.activity import pseudonyms
@@ -571,6 +572,8 @@ def _contacts(
         return hashes[value]
 
     days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+    # A second generator thins the everyday contacts so the story's own stay the same.
+    share, thin = settings.DEMO_ACTIVITY_EVERYDAY_SHARE, random.Random(len(days))  # noqa: S311
     for person in people.values():
         staff_id = person.staff.pk
         episodes = _Episodes(staff_id, numbers, rng)
@@ -645,6 +648,8 @@ def _contacts(
                     row[_BEFORE] = episode[4]
                     row[_AFTER] = episode[4] + rng.gauss(0, 6)
                     outcomes[staff_id].append(row)
+                elif share < 1 and thin.random() >= share:
+                    out.pop()  # an everyday contact the thinned demo leaves out
     # Each clinician's mean change is exactly what the story says (no outliers by chance).
     for staff_id, rows in outcomes.items():
         target = people[staff_id].outcome

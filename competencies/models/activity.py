@@ -368,7 +368,13 @@ class ActivityRequirement(models.Model):
     competency = models.ForeignKey(
         Competency,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="activity_requirements",
+        help_text=gettext_lazy(
+            "Leave empty for everyday work that needs no particular competency: the code is "
+            "then known, and extracts carrying it are accepted without raising flags."
+        ),
         verbose_name=gettext_lazy("competency"),
     )
     level = models.ForeignKey(
@@ -417,6 +423,8 @@ class ActivityRequirement(models.Model):
         indexes = [models.Index(fields=["procedure_scheme", "procedure_code"], name="actreq_code")]
 
     def __str__(self) -> str:
+        if self.competency_id is None:
+            return gettext("%(work)s needs no particular competency") % {"work": self.label}
         return gettext("%(work)s needs %(competency)s") % {
             "work": self.label,
             "competency": self.competency,

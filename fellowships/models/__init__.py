@@ -4,6 +4,7 @@ from .credentials import Credential
 from .enrolments import Application, Enrolment, Pause, SupervisorAssignment
 from .logbook import Assessment, LogbookEntry, MilestoneRecord
 from .programmes import Milestone, Programme, SupervisorRole
+from .skillmix import Scenario, ScenarioChange
 
 __all__ = [
     "Application",
@@ -15,6 +16,8 @@ __all__ = [
     "MilestoneRecord",
     "Pause",
     "Programme",
+    "Scenario",
+    "ScenarioChange",
     "SupervisorAssignment",
     "SupervisorRole",
 ]

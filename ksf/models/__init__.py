@@ -1,4 +1,5 @@
 from .choices import BAND_ORDER, Band, Profession, normalise_band
+from .establishment import BandCost, Establishment
 from .framework import KSFDimension, KSFIndicator, KSFLevel
 from .grants import (
     StaffMemberGroupObjectPermission,
@@ -16,8 +17,10 @@ from .reviews import DevelopmentReview, PDPObjective, ReviewAddendum, ReviewDime
 __all__ = [
     "BAND_ORDER",
     "Band",
+    "BandCost",
     "CareSite",
     "DevelopmentReview",
+    "Establishment",
     "KSFDimension",
     "KSFIndicator",
     "KSFLevel",

@@ -1,5 +1,6 @@
 """The organisation's structure: a health board, its sites, services and teams."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
@@ -36,6 +37,24 @@ class CareSite(index.Indexed, models.Model):
     )
     name = models.CharField(max_length=200, verbose_name=_("name"))
     code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Where the site is, for finding the nearest clinician, e.g. 51.85940."),
+        verbose_name=_("latitude"),
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("e.g. -4.31150"),
+        verbose_name=_("longitude"),
+    )
 
     search_fields = [
         index.SearchField("name"),

@@ -31,7 +31,8 @@ INJECTION = "USGI-SH"
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings):
+    settings.DEMO_ACTIVITY_EVERYDAY_SHARE = 1.0  # the full year, as `seed_demo` writes it
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
