@@ -1,0 +1,7 @@
+"""Find a competent clinician, under /portal/skill-mix/find/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "finder"
+
+urlpatterns: list = []
