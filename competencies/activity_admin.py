@@ -80,8 +80,12 @@ class ActivityRequirementForm(WagtailAdminModelForm):
             old = self.fields["competency"]
             self.fields["competency"] = CompetencyChoiceField(
                 queryset=competencies,
+                required=False,
                 label=old.label,
-                help_text=gettext("Competencies of published frameworks."),
+                help_text=gettext(
+                    "Competencies of published frameworks. Leave empty for everyday work that "
+                    "needs no particular competency (its code is then known to imports)."
+                ),
             )
         if "level" in self.fields:
             old = self.fields["level"]
@@ -241,7 +245,7 @@ class ActivityRequirementViewSet(AdminViewSet):
             label=gettext_lazy("Activity type"),
             accessor="get_activity_type_display",
         ),
-        "competency",
+        Column("competency", label=gettext_lazy("Competency"), accessor="needs"),
         "level",
         "valid_from",
         "valid_to",

@@ -168,7 +168,11 @@ class _Reader:
         framework, problem = self.framework(
             row.get("framework", ""), row.get("framework_version", "")
         )
-        if not row.get("framework"):
+        if not row.get("framework") and not row.get("competency"):
+            # Everyday work that needs no particular competency: the code is known.
+            if row.get("level"):
+                fail("level", gettext("A level needs a framework and a competency."))
+        elif not row.get("framework"):
             fail("framework", gettext("Give the framework's ID number."))
         elif problem:
             fail("framework", problem)
@@ -347,9 +351,9 @@ def rows(requirements: Iterable[ActivityRequirement] | None = None) -> list[dict
                 "procedure_code": r.procedure_code,
                 "activity_type": r.activity_type,
                 "label": r.label,
-                "framework": r.competency.framework.idnumber,
-                "framework_version": r.competency.framework.version,
-                "competency": r.competency.idnumber,
+                "framework": r.competency.framework.idnumber if r.competency else "",
+                "framework_version": r.competency.framework.version if r.competency else "",
+                "competency": r.competency.idnumber if r.competency else "",
                 "level": r.level.name if r.level else "",
                 "valid_from": r.valid_from.isoformat(),
                 "valid_to": r.valid_to.isoformat() if r.valid_to else "",

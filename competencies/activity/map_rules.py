@@ -120,8 +120,14 @@ def problems(
             ),
         )
     competency = line.competency
-    if competency is None:
-        add("competency", gettext("Choose the competency this work needs."))
+    if competency is None:  # everyday work: known, but needing no particular competency
+        if line.level is not None:
+            add("level", gettext("A level needs a competency: choose one, or clear the level."))
+        if line.lapse_months is not None:
+            add(
+                "lapse_months",
+                gettext("Lapsing applies to a competency: choose one, or clear the months."),
+            )
     else:
         unchanged = instance is not None and instance.competency_id == competency.pk
         problem = None if unchanged else _competency_problem(competency)
@@ -148,11 +154,10 @@ def problems(
             gettext("The end date (%(end)s) is before the start date (%(start)s).")
             % {"end": line.valid_to.isoformat(), "start": line.valid_from.isoformat()},
         )
-    if found or competency is None or line.valid_from is None:
+    if found or line.valid_from is None:
         return found
     if others is None:
         saved = ActivityRequirement.objects.filter(
-            competency=competency,
             procedure_code=code,
             activity_type=line.activity_type or "",
         ).select_related("competency")
@@ -162,9 +167,28 @@ def problems(
             saved = saved.exclude(pk=instance.pk)
         others = [Line.of(r) for r in saved]
     for other in others:
-        if other.key != line.key or other.valid_from is None:
+        if other.valid_from is None or other.key[:3] != line.key[:3]:
             continue
-        if overlaps(line.valid_from, line.valid_to, other.valid_from, other.valid_to):
+        if not overlaps(line.valid_from, line.valid_to, other.valid_from, other.valid_to):
+            continue
+        if (other.competency is None) != (competency is None):
+            # "needs no competency" and "needs this one" cannot both be true of the same work
+            add(
+                "competency",
+                gettext(
+                    "'%(label)s' %(range)s says this work %(other)s, which contradicts this "
+                    "line. End that line before this one starts, or change it instead."
+                )
+                % {
+                    "label": other.label,
+                    "range": _range_text(other.valid_from, other.valid_to),
+                    "other": gettext("needs %(competency)s") % {"competency": other.competency}
+                    if other.competency
+                    else gettext("needs no particular competency"),
+                },
+            )
+            break
+        if other.key == line.key:
             add(
                 "valid_from",
                 gettext(
@@ -173,7 +197,7 @@ def problems(
                     "instead."
                 )
                 % {
-                    "competency": competency,
+                    "competency": competency or gettext("no particular competency"),
                     "range": _range_text(other.valid_from, other.valid_to),
                     "label": other.label,
                 },

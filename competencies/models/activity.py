@@ -430,6 +430,10 @@ class ActivityRequirement(models.Model):
             "competency": self.competency,
         }
 
+    def needs(self) -> str:
+        """The competency the work needs, in words (for lists)."""
+        return str(self.competency) if self.competency_id else gettext("None needed")
+
 
 @register_setting(icon="warning")
 class FlagSettings(BaseGenericSetting):

@@ -154,3 +154,16 @@ def test_unpublished_and_retired_frameworks_are_refused(framework):
 def test_a_missing_column_is_refused(framework):
     data = b"procedure_code,label,competency,valid_from\n1,x,C1,2024-01-01\n"
     assert problems(data) == [(1, "framework", "This column is missing from the header row.")]
+
+
+def test_a_row_without_framework_and_competency_is_everyday_work(framework):
+    everyday = "snomed,91251008,,Physiotherapy,,,,2024-01-01,,"
+    result = map_io.upload(csv(GOOD[0], everyday), "map.csv")
+    assert (result.added, result.changed, result.unchanged) == (2, 0, 0)
+    assert ActivityRequirement.objects.get(procedure_code="91251008").competency is None
+    exported = map_io.export_csv().decode("utf-8-sig")
+    assert "91251008,,Physiotherapy,,,,,2024-01-01" in exported
+    again = map_io.upload(exported.encode(), "activity-map.csv")
+    assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
+    found = problems(csv("snomed,229065009,,Exercise,,,Expert,2024-01-01,,"))
+    assert (2, "level", "A level needs a framework and a competency.") in found

@@ -120,3 +120,56 @@ def test_a_line_is_not_an_overlap_with_itself_when_changed(framework):
     map_rules.save_line(line(framework, label="Renamed"), instance=saved)
     saved.refresh_from_db()
     assert saved.label == "Renamed"
+
+
+def test_everyday_work_may_need_no_competency(framework):
+    saved = map_rules.save_line(
+        line(framework, procedure_code="91251008", label="Physiotherapy", competency=None)
+    )
+    assert saved.competency is None
+    assert str(saved) == "Physiotherapy needs no particular competency"
+    assert saved.needs() == "None needed"
+
+
+def test_a_level_or_lapse_without_a_competency_is_refused(framework):
+    errors = refusal(
+        line(
+            framework,
+            competency=None,
+            level=framework.scale_values.get(name="Expert"),
+            lapse_months=6,
+        )
+    )
+    assert errors["level"] == ["A level needs a competency: choose one, or clear the level."]
+    assert errors["lapse_months"] == [
+        "Lapsing applies to a competency: choose one, or clear the months."
+    ]
+    assert not ActivityRequirement.objects.exists()
+
+
+def test_needing_none_and_needing_one_cannot_overlap_for_the_same_work(framework):
+    map_rules.save_line(line(framework))
+    errors = refusal(line(framework, competency=None, label="Everyday scan"))
+    (message,) = errors["competency"]
+    assert message.startswith("'Ultrasound-guided shoulder injection' ")
+    assert "says this work needs " in message and "which contradicts this line" in message
+    assert ActivityRequirement.objects.count() == 1
+    # and the other way round, once the everyday line has ended
+    map_rules.save_line(
+        line(
+            framework,
+            procedure_code="229065009",
+            competency=None,
+            label="Exercise therapy",
+            valid_to=datetime.date(2024, 5, 31),
+        )
+    )
+    errors = refusal(line(framework, procedure_code="229065009", label="Exercise therapy"))
+    assert "needs no particular competency, which contradicts" in errors["competency"][0]
+    later = line(
+        framework,
+        procedure_code="229065009",
+        label="Exercise therapy",
+        valid_from=datetime.date(2024, 6, 1),
+    )
+    assert map_rules.save_line(later).competency is not None
