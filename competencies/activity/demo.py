@@ -75,6 +75,16 @@ DEMO_MAP = [
     ("rehab", "local", "REHAB-CX", "", "Complex rehabilitation programme", "MSK-11", None),
     ("group", "local", "SB-GROUP", "group", "Strength and balance group", "MSK-11", None),
 ]
+# Everyday work that needs no particular competency: known codes, so extracts carrying them
+# are accepted (scheme, code, label).
+EVERYDAY_MAP = [
+    ("snomed", "91251008", "Physical therapy procedure"),
+    ("snomed", "229065009", "Exercise therapy"),
+    ("snomed", "84478008", "Occupational therapy"),
+    ("local", "OT-ADL", "Activities of daily living assessment"),
+    ("local", "OT-EQUIP", "Equipment assessment and provision"),
+    ("local", "RESP-ACT", "Airway clearance (active cycle of breathing)"),
+]
 # A rule the service used before the strength and balance code existed: any group session.
 OLD_RULE = ("", "", "group", "Any group session (before the SB-GROUP code)", "MSK-11")
 
@@ -204,6 +214,16 @@ def add_demo_map() -> int:
             competency=competencies[idnumber],
             valid_from=MAP_FROM,
             defaults={"label": label, "lapse_months": lapse},
+        )
+        made += created
+    for scheme, code, label in EVERYDAY_MAP:
+        _, created = ActivityRequirement.objects.get_or_create(
+            procedure_scheme=scheme,
+            procedure_code=code,
+            activity_type="",
+            competency=None,
+            valid_from=MAP_FROM,
+            defaults={"label": label},
         )
         made += created
     scheme, code, activity_type, label, idnumber = OLD_RULE

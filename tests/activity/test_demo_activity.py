@@ -133,6 +133,16 @@ def the_map_sources_and_analyst_login() -> None:
     assert needs(INJECTION) == {"US-SH-I", "MSK-9"}
     assert needs("33633005") == {"RPS-4"}
     assert ActivityRequirement.objects.filter(procedure_code="", activity_type="group").exists()
+    # Everyday work is on the map as needing no competency, so every code the demo's
+    # contacts carry is known: an extract of them would import.
+    assert needs("91251008") == {None}
+    known = set(ActivityRequirement.objects.values_list("procedure_scheme", "procedure_code"))
+    used = set(
+        Contact.objects.exclude(procedure_code="")
+        .values_list("procedure_scheme", "procedure_code")
+        .distinct()
+    )
+    assert used <= known, used - known
     demo_source = ActivitySource.objects.get(code="demo")
     assert demo_source.column_mapping == {}
     wpas = ActivitySource.objects.get(code="wpas")
