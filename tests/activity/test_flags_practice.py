@@ -9,6 +9,7 @@ from competencies.activity.flags import lifecycle, reasons
 from competencies.activity.flags.recompute import recompute_all, recompute_days
 from competencies.models import ActivityRequirement, Flag, FlagEvent
 from fellowships.models import Milestone
+from ksf import dates
 from tests.activity.flags_world import TODAY, Board, day
 from tests.factories import UserFactory
 from tests.fellowships.factories import enrolment, programme
@@ -123,11 +124,14 @@ def test_resolved_flag_reopens_when_the_cause_returns(board):
     recompute_all(today=TODAY)  # same contacts: stays resolved
     flag.refresh_from_db()
     assert flag.status == Flag.Status.RESOLVED and flag.active
-    board.contacts(ffion, [1])  # new work after it was resolved, without a sign-off
-    recompute_days([board.team.pk], day(1), day(1), today=day(1))
+    # New work the day after it was resolved (TODAY is fixed when the suite starts, which
+    # may be before midnight), without a sign-off.
+    after = (dates.today() - TODAY).days + 1
+    board.contacts(ffion, [after])
+    recompute_days([board.team.pk], day(after), day(after), today=day(after))
     flag.refresh_from_db()
     assert flag.status == Flag.Status.OPEN
-    assert flag.contact_count == 3 and flag.last_seen == day(1)
+    assert flag.contact_count == 3 and flag.last_seen == day(after)
     assert [e.action for e in flag.events.all()] == ["raised", "resolved", "reopened"]
     assert flag.events.get(action="resolved").by == manager
 
