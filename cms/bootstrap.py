@@ -149,7 +149,7 @@ def ensure_platform_data() -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.contenttypes.management import create_contenttypes
 
-    from ksf.reference import create_role_groups, load_ksf
+    from ksf.reference import create_role_groups, grant_planning_permissions, load_ksf
 
     for config in global_apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
@@ -160,6 +160,7 @@ def ensure_platform_data() -> None:
         global_apps.get_model("ksf", "KSFIndicator"),
     )
     create_role_groups(global_apps)
+    grant_planning_permissions(global_apps)
     from fellowships.setup import grant_role_permissions
 
     grant_role_permissions(global_apps)

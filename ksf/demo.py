@@ -14,7 +14,9 @@ from django.db import transaction
 from ksf import dates
 from ksf.grants import sync_structure_permissions
 from ksf.models import (
+    BandCost,
     CareSite,
+    Establishment,
     KSFDimension,
     Organisation,
     OutlineEntry,
@@ -25,6 +27,7 @@ from ksf.models import (
     StaffMember,
     Team,
 )
+from ksf.models.choices import Band
 from ksf.roles import ROLE_GROUPS, Role
 
 DEMO_PASSWORD = "demo-ksf-2026"  # noqa: S105 - printed for the demo only
@@ -35,6 +38,42 @@ SITES = [
     ("GWY", "Ysbyty Gwynant"),
     ("ABL", "Aberllyn Community Hospital"),
     ("RVS", "Riverside Health Centre"),
+]
+
+# Where the sites are, for "Find a competent clinician": plausible West Wales places
+# (Carmarthen, Cardigan and Llanelli), not real hospitals' coordinates.
+SITE_COORDINATES = {
+    "GWY": (Decimal("51.85940"), Decimal("-4.31150")),
+    "ABL": (Decimal("52.08330"), Decimal("-4.66150")),
+    "RVS": (Decimal("51.68040"), Decimal("-4.16130")),
+}
+
+# Illustrative figures, not a finance department's: the midpoint of each Agenda for Change
+# 2025/26 pay band (1 April 2025 pay scales), with about 30% employer's on-costs (National
+# Insurance, the NHS pension contribution, the apprenticeship levy), over 1,956 contracted
+# hours a year (37.5 a week). Band 2 has a single point.
+BAND_SALARY_MIDPOINTS = {
+    Band.B2: Decimal("24465"),
+    Band.B3: Decimal("26211"),  # 24,937 to 27,485
+    Band.B4: Decimal("28824"),  # 27,485 to 30,162
+    Band.B5: Decimal("33227"),  # 29,970 to 36,483
+    Band.B6: Decimal("41150"),  # 37,338 to 44,962
+    Band.B7: Decimal("49479"),  # 46,148 to 52,809
+    Band.B8A: Decimal("57130"),  # 53,755 to 60,504
+    Band.B8B: Decimal("67254"),  # 62,215 to 72,293
+    Band.B8C: Decimal("79946"),  # 74,290 to 85,601
+    Band.B8D: Decimal("94923"),  # 88,168 to 101,677
+    Band.B9: Decimal("113328"),  # 105,385 to 121,271
+}
+ON_COSTS = Decimal("1.30")
+HOURS_A_YEAR = Decimal("1956")
+
+# The funded establishment equals the WTE in post, except these vacancies:
+# (team code, band of the post, funded WTE not filled).
+VACANCIES = [
+    ("MSK-N", "6", Decimal("1.00")),  # the review of establishment's extra band 6
+    ("AOT-STROKE", "5", Decimal("0.60")),
+    ("CPH-FALLS", "4", Decimal("1.00")),
 ]
 
 # service code, name, profession, [(team code, team name, site code)]
@@ -277,7 +316,13 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
     dims = {d.code: d for d in KSFDimension.objects.all()}
     org = Organisation.objects.create(name="North Vale University Health Board", code=ORG_CODE)
     sites = {
-        code: CareSite.objects.create(organisation=org, name=name, code=code)
+        code: CareSite.objects.create(
+            organisation=org,
+            name=name,
+            code=code,
+            latitude=SITE_COORDINATES[code][0],
+            longitude=SITE_COORDINATES[code][1],
+        )
         for code, name in SITES
     }
 
@@ -503,6 +548,7 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         )
     )
     PostAssignment.objects.bulk_create(assignments)
+    _reference_data(assignments, today)
 
     login_names = _create_logins(logins)
     sync_structure_permissions()
@@ -513,6 +559,32 @@ def build_demo(seed: int = 2026, today: datetime.date | None = None) -> DemoSumm
         staff=staff_count,
         posts=posts_made,
         logins=login_names,
+    )
+
+
+def _reference_data(assignments: list[PostAssignment], today: datetime.date) -> None:
+    """Band hourly costs, and each team's funded establishment (no random numbers drawn, so
+    the rest of the demo is as it was)."""
+    BandCost.objects.bulk_create(
+        BandCost(
+            band=band, hourly_cost=(salary * ON_COSTS / HOURS_A_YEAR).quantize(Decimal("0.01"))
+        )
+        for band, salary in BAND_SALARY_MIDPOINTS.items()
+    )
+    funded: dict[tuple[int, int], Decimal] = {}
+    posts: dict[tuple[str, str], Post] = {}
+    for a in assignments:
+        if a.start_date <= today and (a.end_date is None or a.end_date >= today):
+            key = (a.team.pk, a.post.pk)
+            funded[key] = funded.get(key, Decimal(0)) + a.wte
+            posts.setdefault((a.team.code, a.post.band), a.post)
+    teams = {a.team.code: a.team for a in assignments}
+    for code, band, wte in VACANCIES:
+        key = (teams[code].pk, posts[(code, band)].pk)
+        funded[key] = funded.get(key, Decimal(0)) + wte
+    Establishment.objects.bulk_create(
+        Establishment(team_id=team_id, post_id=post_id, funded_wte=wte)
+        for (team_id, post_id), wte in sorted(funded.items())
     )
 
 

@@ -125,3 +125,22 @@ def grant_group_permissions(apps, grants: dict[str, list[tuple[str, str]]]) -> N
 def create_role_groups(apps) -> None:
     """Create the role groups with their model-wide permissions (idempotent)."""
     grant_group_permissions(apps, GROUP_PERMISSIONS)
+
+
+# Models added after the role groups' migration (0003): granted by their own migration (0011)
+# and again by bootstrap, which rebuilds the groups.
+PLANNING_ADMIN_MODELS = ["establishment", "bandcost"]
+
+
+def grant_planning_permissions(apps) -> None:
+    """Administrators keep the funded establishment and the band hourly costs."""
+    grant_group_permissions(
+        apps,
+        {
+            "Administrators": [
+                ("ksf", f"{action}_{model}")
+                for model in PLANNING_ADMIN_MODELS
+                for action in ("add", "change", "delete", "view")
+            ]
+        },
+    )

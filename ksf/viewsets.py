@@ -14,7 +14,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from ksf.admin_exports import SafeIndexView
 from ksf.admin_forms import PostForm
 from ksf.models import (
+    BandCost,
     CareSite,
+    Establishment,
     KSFDimension,
     KSFIndicator,
     Organisation,
@@ -50,7 +52,7 @@ class CareSiteViewSet(AdminViewSet):
     menu_label = _("Sites")
     list_display = ["name", "code", "organisation"]
     list_filter = ["organisation"]
-    form_fields = ["organisation", "name", "code"]
+    form_fields = ["organisation", "name", "code", "latitude", "longitude"]
     search_fields = ["name", "code"]
     list_export = ["name", "code", "organisation"]
     inspect_view_enabled = True
@@ -195,6 +197,36 @@ class KSFIndicatorViewSet(AdminViewSet):
     inspect_view_enabled = True
 
 
+class EstablishmentViewSet(AdminViewSet):
+    """A team's funded WTE per post: what vacancies are counted against."""
+
+    model = Establishment
+    name = "ksf_establishment"
+    icon = "table"
+    menu_label = _("Funded establishment")
+    list_display = ["team", "post", "funded_wte"]
+    list_filter = ["team", "team__service", "post__band"]
+    search_fields = ["team__name", "team__code", "post__title"]
+    list_export = ["team", "post", "funded_wte"]
+    form_fields = ["team", "post", "funded_wte"]
+    inspect_view_enabled = True
+
+
+class BandCostViewSet(AdminViewSet):
+    """What an hour of each band costs, for the costing line of "Find a competent clinician"."""
+
+    model = BandCost
+    name = "ksf_bandcost"
+    icon = "tag"
+    menu_label = _("Band hourly costs")
+    list_display = ["band", "hourly_cost"]
+    list_filter = ["band"]
+    search_fields = ["band"]
+    list_export = ["band", "hourly_cost"]
+    form_fields = ["band", "hourly_cost"]
+    inspect_view_enabled = True
+
+
 class OrganisationGroup(ModelViewSetGroup):
     menu_label = _("Organisation")
     menu_icon = "site"
@@ -207,6 +239,8 @@ class OrganisationGroup(ModelViewSetGroup):
         ServiceViewSet,
         CareSiteViewSet,
         OrganisationViewSet,
+        EstablishmentViewSet,
+        BandCostViewSet,
     )
 
 

@@ -9,7 +9,9 @@ from ksf import admin_views, audit
 from ksf.actions import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from ksf.imports.audit_batch import IMPORT_ACTION, StaffImportFormatter
 from ksf.models import (
+    BandCost,
     CareSite,
+    Establishment,
     KSFDimension,
     KSFIndicator,
     Organisation,
@@ -34,6 +36,8 @@ AUDITED_MODELS = (
     OutlineEntry,
     KSFDimension,
     KSFIndicator,
+    Establishment,
+    BandCost,
 )
 
 

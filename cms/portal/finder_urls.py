@@ -1,7 +1,11 @@
 """Find a competent clinician, under /portal/skill-mix/find/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cms.portal import finder
 
 app_name = "finder"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", finder.search, name="search"),
+]
