@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from ksf import dates, selectors
 from ksf.models import Post, StaffMember, Team
@@ -106,15 +107,49 @@ def _manager(user: User, staff: StaffMember) -> dict:
 
     rows = people_overview(selectors.people_managed_by(user))
     teams = list(selectors.with_headcount(selectors.teams_led_by(staff)))
-    return {"people": rows, "teams": teams}
+    return {"people": rows, "teams": teams, "skillmix": _skillmix_links(teams)}
+
+
+@dataclass
+class SkillMixLinks:
+    """The skill-mix pages of one team: its matrix, projection and who to train next."""
+
+    team: Team
+    matrix: str
+    projection: str
+    train_next: str
+
+
+def _skillmix_links(teams: list[Team]) -> dict:
+    """Links to each team's skill-mix pages (no queries) and to the finder."""
+    return {
+        "teams": [
+            SkillMixLinks(
+                team=t,
+                matrix=reverse("skillmix:matrix", args=[t.pk]),
+                projection=reverse("scenarios:projection", args=[t.pk]),
+                train_next=reverse("scenarios:train_next", args=[t.pk]),
+            )
+            for t in teams
+        ],
+        "finder": reverse("finder:search"),
+    }
 
 
 def _service_lead(user: User, staff: StaffMember | None) -> dict:
     teams = selectors.teams_visible_to(user)
     if staff is not None and staff.services_led.exists():
         teams = selectors.teams_in_services_led_by(staff)
-    teams = selectors.with_headcount(teams).order_by("service__name", "name")
-    return {"teams": list(teams)}
+    teams = list(selectors.with_headcount(teams).order_by("service__name", "name"))
+    from fellowships.skillmix.service import services_visible_to
+
+    services = list(services_visible_to(user).values_list("pk", "name"))
+    return {
+        "teams": teams,
+        "skillmix": _skillmix_links(teams),
+        "services": [(name, reverse("skillmix:service", args=[pk])) for pk, name in services],
+        "across": reverse("skillmix:services") if len(services) > 1 else None,
+    }
 
 
 def _educator(user: User) -> dict:
@@ -134,4 +169,5 @@ def _administrator() -> dict:
         "teams": Team.objects.count(),
         "posts": Post.objects.count(),
         "incomplete_outlines": selectors.posts_with_incomplete_outlines().count(),
+        "skillmix": reverse("skillmix:services"),
     }

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from cms import skillmix_bench
+from competencies.activity.bench import Scale, in_throwaway_database
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a synthetic board at scale M in a throwaway database and time the skill-mix "
+        "pages, a what-if and the service workbook, with their query counts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--staff", type=int, default=5_000, help="staff (teams of 15)")
+        parser.add_argument("--competencies", type=int, default=600)
+        parser.add_argument("--contacts", type=int, default=3_000_000, help="a year of contacts")
+        parser.add_argument("--seed", type=int, default=12)
+        parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
+
+    def handle(self, *args, staff, competencies, contacts, seed, keep, **options):
+        scale = Scale(staff=staff, competencies=competencies, contacts=contacts, seed=seed)
+        in_throwaway_database(
+            lambda: skillmix_bench.run(scale, self.stdout.write), keep=keep, out=self.stdout.write
+        )
