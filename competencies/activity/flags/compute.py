@@ -129,7 +129,8 @@ def context(team_ids: Iterable[int] | None, today: datetime.date) -> Context:
         )
         ctx.levels = dict(cursor.fetchall())
     default_lapse = ctx.settings.lapse_months
-    for row in ActivityRequirement.objects.values("competency_id", "lapse_months", "label"):
+    rules = ActivityRequirement.objects.filter(competency_id__isnull=False)  # the rest need none
+    for row in rules.values("competency_id", "lapse_months", "label"):
         months = row["lapse_months"] or default_lapse
         ctx.lapse[row["competency_id"]] = min(ctx.lapse.get(row["competency_id"], months), months)
         labels = ctx.work.setdefault(row["competency_id"], [])
@@ -226,14 +227,13 @@ def _unverified_rows(
     if first is not None:
         where.append("p.day >= %s")
         params.append(first)
+    source = f"{table} p"
+    source_params: list = []
     if pairs is not None:
         if not pairs:
             return []
         pairs = sorted(pairs)
-        where.append(
-            "(p.staff_id, p.competency_id) IN (VALUES " + ", ".join(["(%s, %s)"] * len(pairs)) + ")"
-        )
-        params.extend(x for pair in pairs for x in pair)
+        source, source_params = _pairs_join(table, "staff_id", pairs)
     periods = []
     if supervised:
         if pairs is not None:
@@ -263,7 +263,7 @@ def _unverified_rows(
         {cte}
         SELECT p.staff_id, p.team_id, p.competency_id, {detail} AS detail,
                MIN(p.day), MAX(p.day), SUM(p.contacts), SUM(p.minutes), MAX(p.level_order)
-        FROM {table} p
+        FROM {source}
         WHERE {" AND ".join(where)} AND NOT EXISTS (
             SELECT 1 FROM {Attainment._meta.db_table} a
             JOIN {ScaleValue._meta.db_table} v ON v.id = a.value_id
@@ -275,8 +275,27 @@ def _unverified_rows(
         GROUP BY 1, 2, 3, 4
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*cte_params, *params, VERIFIED])
+        cursor.execute(sql, [*cte_params, *source_params, *params, VERIFIED])
         return cursor.fetchall()
+
+
+def _pairs_join(table: str, first: str, pairs: Sequence[tuple[int, int]]) -> tuple[str, list]:
+    """``table p`` limited to these (``first``, competency) pairs, as a join the planner
+    drives from the pairs into the roll-up's (staff, competency, day) or (team, ...) index:
+    on PostgreSQL two arrays unnested (one parameter each, however many pairs), elsewhere
+    a VALUES list."""
+    if connection.vendor == "postgresql":
+        return (
+            f"unnest(%s::bigint[], %s::bigint[]) AS q(a, b) JOIN {table} p "
+            f"ON p.{first} = q.a AND p.competency_id = q.b",
+            [[a for a, _ in pairs], [b for _, b in pairs]],
+        )
+    rows = ", ".join(["(%s, %s)"] * len(pairs))
+    return (
+        f"(SELECT column1 AS a, column2 AS b FROM (VALUES {rows})) q JOIN {table} p "
+        f"ON p.{first} = q.a AND p.competency_id = q.b",
+        [x for pair in pairs for x in pair],
+    )
 
 
 def unverified_pairs(ctx: Context, first: datetime.date, last: datetime.date) -> set:
@@ -349,32 +368,91 @@ def _valid_intervals(
     """Per (person, competency): the days (merged) they held a valid sign-off at the level."""
     if not staff_ids or not competency_ids:
         return {}
-    rows = Attainment.objects.filter(
-        status=VERIFIED,
-        staff_id__in=staff_ids,
-        competency_id__in=competency_ids,
-        verified_on__lte=ctx.today,
-    )
-    if since is not None:
-        rows = rows.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=since))
     raw: dict[tuple[int, int], list] = defaultdict(list)
-    for a in rows.values(
-        "staff_id", "competency_id", "verified_on", "expires_on", "value__sort_order"
+    levels = ctx.levels
+    for staff_id, competency_id, verified_on, expires_on, order in _attainment_rows(
+        ctx, staff_ids, competency_ids, since
     ):
-        if a["value__sort_order"] < ctx.levels.get(a["competency_id"], 0):
+        if order < levels.get(competency_id, 0):
             continue
-        end = a["expires_on"] - ONE_DAY if a["expires_on"] else FAR
-        if end >= a["verified_on"]:
-            raw[(a["staff_id"], a["competency_id"])].append((a["verified_on"], end))
-    return {k: _merge(v) for k, v in raw.items()}
+        verified_on = _as_date(verified_on)
+        end = _as_date(expires_on) - ONE_DAY if expires_on else FAR
+        if end >= verified_on:
+            raw[(staff_id, competency_id)].append((verified_on, end))
+    return {k: v if len(v) == 1 else _merge(v) for k, v in raw.items()}
+
+
+def _attainment_rows(ctx: Context, staff_ids, competency_ids, since) -> list[tuple]:
+    """(staff, competency, verified on, expires on, level order) of verified sign-offs: on
+    PostgreSQL one query with two array parameters (tens of thousands of rows at scale M,
+    which the ORM takes seconds to hand over), elsewhere through the ORM."""
+    if connection.vendor != "postgresql":
+        rows = Attainment.objects.filter(
+            status=VERIFIED,
+            staff_id__in=staff_ids,
+            competency_id__in=competency_ids,
+            verified_on__lte=ctx.today,
+        )
+        if since is not None:
+            rows = rows.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=since))
+        return list(
+            rows.values_list(
+                "staff_id", "competency_id", "verified_on", "expires_on", "value__sort_order"
+            )
+        )
+    competencies = sorted(competency_ids)
+    sql = f"""
+        SELECT a.staff_id, a.competency_id, a.verified_on, a.expires_on, v.sort_order
+        FROM {Attainment._meta.db_table} a JOIN {ScaleValue._meta.db_table} v ON v.id = a.value_id
+        JOIN unnest(%s::bigint[], %s::int[]) AS lv(competency_id, level)
+          ON lv.competency_id = a.competency_id AND v.sort_order >= lv.level
+        WHERE a.status = %s AND a.staff_id = ANY(%s::bigint[]) AND a.verified_on <= %s
+    """
+    params = [
+        competencies,
+        [ctx.levels.get(c, 0) for c in competencies],
+        VERIFIED,
+        sorted(staff_ids),
+        ctx.today,
+    ]
+    if since is not None:
+        sql += " AND (a.expires_on IS NULL OR a.expires_on > %s)"
+        params.append(since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _overlap(a_start, a_end, b_start, b_end) -> int:
     return max(0, (min(a_end, b_end) - max(a_start, b_start)).days + 1)
 
 
-def demand_of(ctx: Context) -> dict[tuple[int, int], dict]:
-    """(team, competency) -> minutes and contacts needing it in the window."""
+def demand_of(ctx: Context, pairs: Iterable[tuple[int, int]] | None = None) -> dict:
+    """(team, competency) -> minutes and contacts needing it in the window (``pairs``: only
+    these (team, competency) pairs, read through the roll-up's index)."""
+    if pairs is not None:
+        wanted = set(pairs)
+        teams = sorted({t for t, _ in wanted})
+        if not teams:
+            return {}
+        # The team's rows in the window, read once through (team, day): probing pair by pair
+        # would read each team's window once per competency.
+        table = PracticeDay._meta.db_table
+        if connection.vendor == "postgresql":
+            in_teams, params = "team_id = ANY(%s::bigint[])", [teams]
+        else:
+            in_teams, params = f"team_id IN ({', '.join(['%s'] * len(teams))})", teams
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT team_id, competency_id, SUM(minutes), SUM(contacts) FROM {table} "
+                f"WHERE {in_teams} AND day >= %s AND day <= %s GROUP BY 1, 2",
+                [*params, ctx.window_first, ctx.today],
+            )
+            return {
+                (t, c): {"team_id": t, "competency_id": c, "minutes": m, "contacts": n}
+                for t, c, m, n in cursor.fetchall()
+                if (t, c) in wanted
+            }
     return {
         (r["team_id"], r["competency_id"]): r
         for r in PracticeDay.objects.filter(

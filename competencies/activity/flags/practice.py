@@ -46,6 +46,7 @@ LEFT JOIN (
     SELECT framework_id, MIN(sort_order) AS first_proficient
     FROM {ScaleValue._meta.db_table} WHERE proficient GROUP BY framework_id
 ) fp ON fp.framework_id = cc.framework_id
+WHERE r.competency_id IS NOT NULL
 """
 
 
@@ -75,34 +76,58 @@ def _filters(team_ids: Sequence[int] | None, first, last, alias: str, day: str):
 
 def _overlapping_rules() -> bool:
     return (
-        ActivityRequirement.objects.values("competency_id")
+        ActivityRequirement.objects.filter(competency_id__isnull=False)
+        .values("competency_id")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .exists()
     )
 
 
+def _type_rules() -> bool:
+    """Whether a line of the map matches on activity type alone (no procedure code)."""
+    return ActivityRequirement.objects.filter(
+        competency_id__isnull=False, procedure_code=""
+    ).exists()
+
+
+#: the columns ``rebuild(..., returning=True)`` gives back, old rows and new
+ROW_COLUMNS = "staff_id, team_id, competency_id, day, level_order, contacts, minutes"
+
+
 def rebuild(
     team_ids: Sequence[int] | None = None,
     first: datetime.date | None = None,
     last: datetime.date | None = None,
-) -> int:
-    """Re-derive the roll-up rows of these teams and days from the contacts; how many rows."""
+    *,
+    returning: bool = False,
+):
+    """Re-derive the roll-up rows of these teams and days from the contacts; how many rows.
+
+    ``returning``: instead, the rows removed and the rows written, each a list of
+    (staff, team, competency, day, level order, contacts, minutes), so an incremental
+    recompute knows exactly what changed without reading the roll-up again.
+    """
     if team_ids is not None:
         team_ids = sorted(set(team_ids))
         if not team_ids:
-            return 0
+            return ([], []) if returning else 0
     table = PracticeDay._meta.db_table
     contacts = Contact._meta.db_table
     del_where, del_params = _filters(team_ids, first, last, table, "day")
+    back = f" RETURNING {ROW_COLUMNS}" if returning else ""
+    old: list[tuple] = []
+    pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if del_where:
             cursor.execute(
-                f"DELETE FROM {table} WHERE {' AND '.join(del_where)}",
+                f"DELETE FROM {table} WHERE {' AND '.join(del_where)}{back}",
                 del_params,
             )
         else:
-            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"DELETE FROM {table}{back}")
+        if returning:
+            old = cursor.fetchall()
         where, params = _filters(team_ids, first, last, "c", "contact_date")
         contact_where = " AND ".join(["c.attendance = %s", *where])
         matched = f"""
@@ -116,6 +141,10 @@ def rebuild(
                  AND c.contact_date >= r.valid_from
                  AND (r.valid_to IS NULL OR c.contact_date <= r.valid_to)
             WHERE {contact_where}
+        """
+        by_type = _type_rules()
+        if by_type:  # rules matching on activity type alone: a second pass over the contacts
+            matched += f"""
             UNION ALL
             SELECT c.id, c.contact_date, c.staff_id, c.team_id, c.duration_minutes,
                    r.competency_id, r.level_order
@@ -125,7 +154,7 @@ def rebuild(
                  AND c.contact_date >= r.valid_from
                  AND (r.valid_to IS NULL OR c.contact_date <= r.valid_to)
             WHERE {contact_where}
-        """
+            """
         # a contact two rules of one competency match must count once, at the higher level;
         # when no competency has two rules that cannot happen, and the extra pass is skipped
         if _overlapping_rules():
@@ -138,14 +167,28 @@ def rebuild(
         else:
             needs = matched
         sql = f"""
-            WITH rules AS ({RULES_SQL}),
+            WITH rules AS MATERIALIZED ({RULES_SQL}),
             needs AS ({needs})
             INSERT INTO {table} (staff_id, team_id, competency_id, day, level_order,
                                  contacts, minutes)
             SELECT staff_id, team_id, competency_id, day, level_order, COUNT(*), SUM(minutes)
             FROM needs
-            GROUP BY staff_id, team_id, competency_id, day, level_order
+            GROUP BY staff_id, team_id, competency_id, day, level_order{back}
         """
         attended = [Attendance.ATTENDED.value]
-        cursor.execute(sql, [*attended, *params, *attended, *params])
-        return cursor.rowcount
+        # A day or two of a month whose partition was empty when last analysed looks like
+        # one row to the planner, which then loops over the map for every contact (seconds
+        # for a day's file): the map is small, so it is always hashed.
+        # The map's rules are worked out once (MATERIALIZED: inlined, the planner guessed a
+        # handful of matches and looped over the competencies for each of millions of them).
+        narrow = pg
+        if narrow:
+            cursor.execute("SET LOCAL enable_nestloop = off")
+        try:
+            cursor.execute(sql, [*attended, *params] * (2 if by_type else 1))
+            if returning:
+                return old, cursor.fetchall()
+            return cursor.rowcount
+        finally:
+            if narrow:
+                cursor.execute("SET LOCAL enable_nestloop = on")

@@ -20,12 +20,15 @@ advisory lock so a nightly run and an import's re-flagging never interleave.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from dateutil.relativedelta import relativedelta
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from competencies.activity.flags import practice
@@ -39,7 +42,7 @@ from competencies.activity.flags.compute import (
     unverified_flags,
     unverified_pairs,
 )
-from competencies.models import Flag, FlagEvent, PracticeDay
+from competencies.models import Flag, FlagEvent
 from ksf import dates
 
 MAX_PAIRS = 5000  # (person, competency) pairs recomputed one by one before a team-wide pass
@@ -79,13 +82,39 @@ PG_CASTS = {
 }
 
 
-def _update(flags: list[Flag], names: list[str], batch: int = 1000) -> None:
+def _update(flags: Sequence[Flag | _Stored], names: list[str], batch: int = 1000) -> None:
     """``UPDATE ... FROM (VALUES ...)`` in batches: ``bulk_update``'s CASE per field and row
     costs seconds for a few thousand flags; this is one join per batch on both backends."""
     fields = [Flag._meta.get_field(n) for n in names]
     pg = connection.vendor == "postgresql"
     table = Flag._meta.db_table
     columns = [f.column for f in fields]
+    if pg:
+        # One array a column, unnested: a handful of parameters however many flags, where a
+        # VALUES list costs its thousands of placeholders to convert, send and plan.
+        arrays = [[flag.pk for flag in flags]]
+        for f in fields:
+            values = [f.get_db_prep_save(getattr(flag, f.attname), connection) for flag in flags]
+            if PG_CASTS[f.name] == "jsonb":
+                values = [getattr(v, "obj", v) for v in values]
+                values = [
+                    None if v is None else json.dumps(v, cls=DjangoJSONEncoder) for v in values
+                ]
+            arrays.append(values)
+        types = ["bigint", *("text" if PG_CASTS[n] == "jsonb" else PG_CASTS[n] for n in names)]
+        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        sets = ", ".join(
+            f'"{c}" = v."{c}"' + ("::jsonb" if PG_CASTS[n] == "jsonb" else "")
+            for c, n in zip(columns, names, strict=True)
+        )
+        alias = ", ".join(["id", *[f'"{c}"' for c in columns]])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" SET {sets} FROM unnest({unnest}) AS v({alias}) '
+                f'WHERE "{table}".id = v.id',
+                arrays,
+            )
+        return
     cells = [f"%s::{PG_CASTS[n]}" if pg else "%s" for n in names]
     row = "(%s, " + ", ".join(cells) + ")"
     sets = ", ".join(f'"{c}" = v."{c}"' for c in columns)
@@ -111,7 +140,37 @@ def _update(flags: list[Flag], names: list[str], batch: int = 1000) -> None:
             )
 
 
-def _state(flag: Flag) -> tuple:
+class _Stored:
+    """A stored flag as ``persist`` needs it: a tuple's worth of attributes, not a model
+    instance (building thousands of those costs more than the queries around them)."""
+
+    FIELDS = (
+        "pk",
+        "key",
+        "kind",
+        "active",
+        "status",
+        "status_at",
+        "last_seen",
+        "first_seen",
+        "staff_id",
+        "team_id",
+        "competency_id",
+        "figures",
+        "contact_count",
+    )
+    __slots__ = (*FIELDS, "computed_at")
+
+    @classmethod
+    def of(cls, row: tuple) -> _Stored:
+        stored = cls()
+        for name, value in zip(cls.FIELDS, row, strict=True):
+            setattr(stored, name, value)
+        stored.computed_at = None
+        return stored
+
+
+def _state(flag: Flag | _Stored) -> tuple:
     """What a recompute may change, to skip writing flags it left as they were."""
     return (
         flag.figures,
@@ -146,28 +205,14 @@ def persist(
         stored_qs = stored_qs.filter(within)
     stored = {
         f.key: f
-        for f in stored_qs.only(
-            "pk",
-            "key",
-            "kind",
-            "active",
-            "status",
-            "status_at",
-            "last_seen",
-            "first_seen",
-            "staff_id",
-            "team_id",
-            "competency_id",
-            "figures",
-            "contact_count",
-        )
+        for f in map(_Stored.of, stored_qs.values_list(*_Stored.FIELDS))
         if only is None or only(f)
     }
     by_key: dict[str, Found] = {}
     for f in found:
         by_key.setdefault(f.key, f)
     new: list[Flag] = []
-    changed: list[Flag] = []
+    changed: list[_Stored] = []
     unchanged: list[int] = []
     events: list[FlagEvent] = []
     for key, f in by_key.items():
@@ -211,20 +256,20 @@ def persist(
         flag.computed_at = now
         if reopen:
             flag.status = Flag.Status.OPEN
-            events.append(FlagEvent(flag=flag, action=FlagEvent.Action.REOPENED))
+            events.append(FlagEvent(flag_id=flag.pk, action=FlagEvent.Action.REOPENED))
         elif not was_active:
-            events.append(FlagEvent(flag=flag, action=FlagEvent.Action.RAISED))
+            events.append(FlagEvent(flag_id=flag.pk, action=FlagEvent.Action.RAISED))
         if _state(flag) != before:
             changed.append(flag)
         else:
             unchanged.append(flag.pk)
-    cleared: list[Flag] = []
+    cleared: list[_Stored] = []
     for key, flag in stored.items():
         if key not in by_key and flag.active:
             flag.active = False
             flag.computed_at = now
             cleared.append(flag)
-            events.append(FlagEvent(flag=flag, action=FlagEvent.Action.CLEARED))
+            events.append(FlagEvent(flag_id=flag.pk, action=FlagEvent.Action.CLEARED))
     if new:
         created = Flag.objects.bulk_create(new, batch_size=1000)
         if any(f.pk is None for f in created):  # a backend that returns no ids
@@ -236,8 +281,15 @@ def persist(
         events.extend(FlagEvent(flag=f, action=FlagEvent.Action.RAISED) for f in created)
     if changed:
         _update(changed, UPDATED_FIELDS)
-    for start in range(0, len(unchanged), 5000):
-        Flag.objects.filter(pk__in=unchanged[start : start + 5000]).update(computed_at=now)
+    if unchanged and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Flag._meta.db_table} SET computed_at = %s WHERE id = ANY(%s::bigint[])",
+                [now, unchanged],
+            )
+    else:
+        for start in range(0, len(unchanged), 5000):
+            Flag.objects.filter(pk__in=unchanged[start : start + 5000]).update(computed_at=now)
     if cleared:
         _update(cleared, ["active", "computed_at"])
     if events:
@@ -271,7 +323,7 @@ def recompute_days(
 
     - practice without a valid sign-off: the (person, competency) pairs with such practice
       in those days (before or after the change) or an active flag there, each over its
-      whole history;
+      whole history (read through the roll-up's (staff, competency, day) index);
     - capacity gaps and single points of failure: the (team, competency) pairs those days
       touched, when the days fall in the window;
     - skill decay: a flag of a person and competency practised in those days clears once
@@ -292,33 +344,28 @@ def recompute_days(
     with transaction.atomic():
         _lock()
         ctx = context(teams, today)
-
-        def touched_pairs() -> set[tuple[int, int, int, datetime.date]]:
-            rows = PracticeDay.objects.filter(day__gte=first, day__lte=last)
-            if teams is not None:
-                rows = rows.filter(team_id__in=teams)
-            return set(
-                rows.values_list("staff_id", "team_id", "competency_id").annotate(last=Max("day"))
-            )
-
-        # practice without a sign-off, before and after the roll-up changes
+        # practice without a sign-off in those days, before and after the roll-up changes;
+        # the rows the rebuild removed and wrote are what the days changed
         pairs = unverified_pairs(ctx, first, last)
-        touched = touched_pairs()
-        practice.rebuild(teams, first, last)
+        old, new = practice.rebuild(teams, first, last, returning=True)
         pairs |= unverified_pairs(ctx, first, last)
-        touched |= touched_pairs()
-        staff_pairs = {(s, c) for s, _t, c, _d in touched}
-        active = Flag.objects.filter(kind=unverified, active=True)
-        if teams is not None:
-            active = active.filter(team_id__in=teams)
-        active = active.filter(staff_id__in={s for s, _ in staff_pairs})
-        pairs |= {p for p in active.values_list("staff_id", "competency_id") if p in staff_pairs}
+        touched = {(r[0], r[1], r[2], _day(r[3])) for r in (*old, *new)}
+        # and an active flag of a pair those days touched (its sign-off may have come since)
+        staff_pairs = {(s, c) for s, _t, c, _d in touched} - pairs
+        if staff_pairs:
+            active = Flag.objects.filter(kind=unverified, active=True)
+            if teams is not None:
+                active = active.filter(team_id__in=teams)
+            active = active.filter(staff_id__in={s for s, _ in staff_pairs})
+            pairs |= {
+                p for p in active.values_list("staff_id", "competency_id") if p in staff_pairs
+            }
         if len(pairs) > MAX_PAIRS:  # many days at once: the teams' whole history is cheaper
             found = unverified_flags(ctx)
             name_figures(found)
             counts.update(persist(found, [unverified], teams))
-        else:
-            found = unverified_flags(ctx, pairs) if pairs else []
+        elif pairs:
+            found = unverified_flags(ctx, pairs)
             name_figures(found)
             counts.update(
                 persist(
@@ -335,9 +382,8 @@ def recompute_days(
         # capacity and single points: the touched (team, competency) pairs in the window
         team_pairs = {(t, c) for _s, t, c, _d in touched}
         if team_pairs and last >= ctx.window_first and first <= today:
-            scoped = context(sorted({t for t, _ in team_pairs}), today)
-            demand = {k: v for k, v in demand_of(scoped).items() if k in team_pairs}
-            found = team_flags(scoped, demand)
+            scoped = replace(ctx, team_ids=sorted({t for t, _ in team_pairs}))
+            found = team_flags(scoped, demand_of(scoped, team_pairs))
             name_figures(found)
             counts.update(
                 persist(
@@ -348,8 +394,13 @@ def recompute_days(
                     only=lambda flag: (flag.team_id, flag.competency_id) in team_pairs,
                 )
             )
-        counts["decay_cleared"] = _clear_decay(ctx, touched)
+        # decay: only practice the days now hold can clear it
+        counts["decay_cleared"] = _clear_decay(ctx, {(r[0], r[1], r[2], _day(r[3])) for r in new})
     return counts
+
+
+def _day(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
 def _clear_decay(ctx, touched: set) -> int:
