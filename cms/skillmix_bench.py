@@ -82,8 +82,8 @@ def _reshape(board, today: datetime.date) -> tuple[int, int, int, int]:
     narrow = Service.objects.create(
         organisation=first.organisation, name="Bench service of 2", code="BS2"
     )
-    Team.objects.filter(pk__in=teams[:50]).update(service=wide)
-    Team.objects.filter(pk__in=teams[50:52]).update(service=narrow)
+    Team.objects.filter(pk__in=teams[: min(50, len(teams) - 2)]).update(service=wide)
+    Team.objects.filter(pk__in=teams[-2:]).update(service=narrow)
     return small, large, wide.pk, narrow.pk
 
 
