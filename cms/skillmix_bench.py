@@ -77,10 +77,10 @@ def _reshape(board, today: datetime.date) -> tuple[int, int, int, int]:
     PostAssignment.objects.filter(pk__in=movers).update(team_id=large)
     first = Team.objects.get(pk=small).service
     wide = Service.objects.create(
-        organisation=first.organisation, name="Bench service of 50", code="BS50"
+        organisation=first.organisation, name="Bench service of 50", code="BENCH-S50"
     )
     narrow = Service.objects.create(
-        organisation=first.organisation, name="Bench service of 2", code="BS2"
+        organisation=first.organisation, name="Bench service of 2", code="BENCH-S2"
     )
     Team.objects.filter(pk__in=teams[: min(50, len(teams) - 2)]).update(service=wide)
     Team.objects.filter(pk__in=teams[-2:]).update(service=narrow)
@@ -179,7 +179,8 @@ def run(scale, out: Callable[[str], None] = print) -> dict[str, float]:
     )
 
     admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.nhs.uk", "x")
-    client = Client(SERVER_NAME=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
+    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"]
+    client = Client(SERVER_NAME=(hosts or ["localhost"])[0])
     client.force_login(admin)
     figures: dict[str, tuple[float, int]] = {}
 

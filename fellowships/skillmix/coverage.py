@@ -28,9 +28,10 @@ from __future__ import annotations
 import copy
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Max, Q, Sum
@@ -178,7 +179,7 @@ def _renewal(today: datetime.date) -> tuple[Decimal, int]:
     return (Decimal(int(renewed or 0)) / total).quantize(Decimal("0.01")), total
 
 
-def _better(a: dict, b: Holding | None, today: datetime.date) -> bool:
+def _better(a: Mapping[str, Any], b: Holding | None, today: datetime.date) -> bool:
     """Is attainment row ``a`` a better 'best holding' than ``b``?"""
     if b is None:
         return True
@@ -241,7 +242,7 @@ def baseline(team_ids: Iterable[int], today: datetime.date) -> Baseline:
 
     holdings: dict[tuple[int, int], Holding] = {}
     if staff_ids:
-        for a in (
+        for att in (
             Attainment.objects.filter(
                 staff_id__in=staff_ids, status=VERIFIED, verified_on__lte=today
             )
@@ -255,15 +256,16 @@ def baseline(team_ids: Iterable[int], today: datetime.date) -> Baseline:
                 "value__name",
             )
         ):
-            key = (a["staff_id"], a["competency_id"])
-            if _better(a, holdings.get(key), today):
+            key = (att["staff_id"], att["competency_id"])
+            if _better(att, holdings.get(key), today):
                 holdings[key] = Holding(
-                    a["staff_id"],
-                    a["competency_id"],
-                    a["value__sort_order"],
-                    a["value__name"],
-                    a["verified_on"],
-                    a["expires_on"],
+                    att["staff_id"],
+                    att["competency_id"],
+                    # Orderable.sort_order is nullable in the schema, always set on a level
+                    cast(int, att["value__sort_order"]),
+                    att["value__name"],
+                    att["verified_on"],
+                    att["expires_on"],
                 )
         for r in (
             PracticeDay.objects.filter(staff_id__in=staff_ids, day__lte=today)
@@ -290,7 +292,9 @@ def baseline(team_ids: Iterable[int], today: datetime.date) -> Baseline:
 
     competency_ids = {c for _, c in holdings} | {f.competency_id for f in future}
     competency_ids |= {c for _, c in demand} | set(levels)
-    competencies, parents, frameworks = {}, {}, {}
+    competencies: dict[int, tuple[str, str, str]] = {}
+    parents: dict[int, int | None] = {}
+    frameworks: dict[int, int] = {}
     for c in Competency.objects.filter(pk__in=competency_ids).values(
         "pk", "idnumber", "code", "short_name", "framework__title", "framework_id", "parent_id"
     ):

@@ -92,8 +92,8 @@ class Projection:
     @property
     def called_out(self) -> list[Line]:
         """Lines that fall below the threshold at some point, soonest first."""
-        below = [x for x in self.lines if x.first_below is not None]
-        return sorted(below, key=lambda x: (x.first_below.on, x.label))
+        below = [(p, x) for x in self.lines if (p := x.first_below) is not None]
+        return [x for _, x in sorted(below, key=lambda px: (px[0].on, px[1].label))]
 
 
 def month_days(today: datetime.date, months: int = MONTHS) -> list[datetime.date]:

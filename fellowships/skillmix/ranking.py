@@ -166,15 +166,16 @@ def rank(b: Baseline, projection: Projection, team_id: int, limit: int = 50) -> 
         ).values_list("post_id", "competency_id")
     )
     # the frameworks' earlier siblings, for the readiness rule
-    siblings: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    # parent -> (pk, sort order, code, short name)
+    siblings: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
     parents = {b.parents.get(c) for c in competency_ids} - {None}
-    for c in (
+    for sib in (
         Competency.objects.filter(parent_id__in=parents)
         .order_by("sort_order", "pk")
         .values("pk", "parent_id", "sort_order", "code", "idnumber", "short_name")
     ):
-        siblings[c["parent_id"]].append(
-            (c["pk"], c["sort_order"], c["code"] or c["idnumber"], c["short_name"])
+        siblings[sib["parent_id"]].append(
+            (sib["pk"], sib["sort_order"], sib["code"] or sib["idnumber"], sib["short_name"])
         )
     programmes = _programmes(competency_ids)
     prereq_ids = {p.prerequisite_id for p in programmes.values() if p.prerequisite_id}
@@ -208,12 +209,10 @@ def rank(b: Baseline, projection: Projection, team_id: int, limit: int = 50) -> 
         uncovered = max(ZERO, worst_gap) * mpw
         competent_now = [m for m in members if is_competent(b, m.staff_id, c, b.today)]
         now = line.points[0]
-        my_order = next((s[1] for s in siblings.get(b.parents.get(c), []) if s[0] == c), None)
-        earlier = [
-            s
-            for s in siblings.get(b.parents.get(c), [])
-            if my_order is not None and s[1] < my_order and s[0] != c
-        ]
+        parent = b.parents.get(c)
+        family = siblings.get(parent, []) if parent is not None else []
+        my_order = next((s[1] for s in family if s[0] == c), None)
+        earlier = [s for s in family if my_order is not None and s[1] < my_order and s[0] != c]
         programme = programmes.get(c)
         for m in members:
             if (m.staff_id, c) in expected or is_competent(b, m.staff_id, c, b.today):

@@ -23,6 +23,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
@@ -311,8 +312,9 @@ def what_if(b: Baseline, plan: Plan) -> tuple[Baseline, list[DemandChange]]:
         day_before = start - datetime.timedelta(days=1)
         if ch.kind == Kind.ADD_PERSON:
             name = gettext("New band %(band)s (%(wte)s WTE)") % {"band": ch.band, "wte": ch.wte}
+            wte = cast(Decimal, ch.wte)  # an added person's WTE is required (``add_change``)
             m = Member(
-                new_id, name, ch.band, ch.wte, plan.team_id, name, None, start, hypothetical=True
+                new_id, name, ch.band, wte, plan.team_id, name, None, start, hypothetical=True
             )
             w.assignments.append(m)
             w.members[new_id] = m
@@ -335,10 +337,11 @@ def what_if(b: Baseline, plan: Plan) -> tuple[Baseline, list[DemandChange]]:
                     w.assignments.append(
                         dataclasses.replace(m, team_id=ch.to_team_id, starts_on=start, ends_on=None)
                     )
-        elif ch.kind == Kind.ENROL and ch.programme_id:
+        elif ch.kind == Kind.ENROL and ch.programme_id and ch.programme is not None:
             on = start + relativedelta(months=ch.programme.target_months or 0)
+            staff_id = cast(int, ch.staff_id)  # an enrolment always names a person (``add_change``)
             for cid in plan.programme_competencies.get(ch.programme_id, []):
-                w.future.append(Expected(ch.staff_id, cid, on, f"what-if:{ch.pk}"))
+                w.future.append(Expected(staff_id, cid, on, f"what-if:{ch.pk}"))
         elif ch.kind == Kind.DEMAND and ch.percent is not None:
             demand.append(DemandChange(ch.percent, ch.competency_id, ch.from_month))
     return w, demand

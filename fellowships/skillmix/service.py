@@ -166,7 +166,7 @@ def board(
         today=today,
         threshold=settings.capacity_threshold,
         teams=list(columns.values()),
-        bands=[(b, str(labels[b])) for b in sorted(bands_seen, key=BAND_ORDER.get)],
+        bands=[(b, str(labels[b])) for b in sorted(bands_seen, key=BAND_ORDER.__getitem__)],
         kinds=[(value, str(label)) for value, label in Flag.Kind.choices],
         key_competencies=keys,
     )

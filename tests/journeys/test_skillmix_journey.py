@@ -37,6 +37,7 @@ def test_manager_reads_the_matrix_tries_a_what_if_and_picks_who_to_train(page, d
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Skill matrix: {team.name}")
     expect(page.locator("table").first).to_be_visible()
     assert_accessible(page)
+    page.locator("table").first.scroll_into_view_if_needed()
     screenshot(page, "skill-matrix")
 
     # The matrix as a workbook.
