@@ -158,9 +158,32 @@ def matrix_workbook(request: HttpRequest, pk: int) -> HttpResponse:
 # The service view --------------------------------------------------------------------------
 
 
+def _cover_html(result: boards.ServiceBoard) -> None:
+    """Each team's coverage cells as HTML, built here as the matrix's are: 50 teams by a few
+    hundred key competencies is tens of thousands of cells. Every value is escaped."""
+    below, no_demand = escape(gettext("below")), escape(gettext("no demand"))
+    empty = f'<td class="nhsuk-table__cell"><span class="nhsuk-body-s">{no_demand}</span></td>'
+    for col in result.teams:
+        parts = []
+        for cover in col.cover_cells:
+            if not cover:
+                parts.append(empty)
+                continue
+            figures = f"{cover.competent_wte:.2f} / {cover.demand_wte:.2f}"
+            if cover.below:
+                parts.append(
+                    '<td class="nhsuk-table__cell skillmix-cell skillmix-cell--expired">'
+                    f"{figures} <strong>{below}</strong></td>"
+                )
+            else:
+                parts.append(f'<td class="nhsuk-table__cell">{figures}</td>')
+        col.cover_html = mark_safe("".join(parts))  # built from escaped parts
+
+
 def _board_page(request: HttpRequest, *, teams, services, service=None) -> HttpResponse:
     today = dates.today()
     result = boards.board(teams, today)
+    _cover_html(result)
     return render(
         request,
         "portal/skillmix/service_board.html",

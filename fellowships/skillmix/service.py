@@ -95,6 +95,7 @@ class TeamColumn:
     band_cells: list[tuple[str, Decimal]] = field(default_factory=list)
     flag_cells: list[tuple[str, int]] = field(default_factory=list)
     cover_cells: list[Cover | None] = field(default_factory=list)
+    cover_html: str = ""  # the coverage cells as the page shows them (the view builds it)
 
     def lay_out(self, bands, kinds, keys) -> None:
         self.band_cells = [(b, self.wte_by_band.get(b, ZERO)) for b, _label in bands]
