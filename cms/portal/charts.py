@@ -69,13 +69,40 @@ def number(value: Decimal) -> str:
 
 
 @dataclass
-class StackedChart:
+class Frame:
+    """What every chart here shares: its size and the plot area's edges, in pixels."""
+
     width: int
     height: int
     plot_left: int
     plot_right: int
     plot_top: int
     plot_bottom: int
+
+
+class MarkerShapes:
+    """A marker's shapes around its centre (x, y): a 10-pixel square's corner and a diamond's
+    points, so series differ by shape as well as colour."""
+
+    x: float
+    y: float
+
+    @property
+    def corner_x(self) -> float:
+        return round(self.x - 5, 2)
+
+    @property
+    def corner_y(self) -> float:
+        return round(self.y - 5, 2)
+
+    @property
+    def diamond(self) -> str:
+        x, y = self.x, self.y
+        return f"{x},{y - 6} {x + 6},{y} {x},{y + 6} {x - 6},{y}"
+
+
+@dataclass
+class StackedChart(Frame):
     bar_width: float
     series: list[Series]
     bars: list[Bar]

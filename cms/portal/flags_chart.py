@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.portal.charts import Tick, nice_ceiling, number
+from cms.portal.charts import Frame, MarkerShapes, Tick, nice_ceiling, number
 from competencies.activity.flags import funnel as funnel_maths
 
 WIDTH, HEIGHT = 640, 380
@@ -38,7 +38,7 @@ BAND_STYLE = {
 
 
 @dataclass
-class PlotPoint:
+class PlotPoint(MarkerShapes):
     label: str
     key: str
     n: int
@@ -68,28 +68,9 @@ class PlotPoint:
             return "—"
         return f"{self.z:.2f}"
 
-    @property
-    def corner_x(self) -> float:
-        return round(self.x - 5, 2)
-
-    @property
-    def corner_y(self) -> float:
-        return round(self.y - 5, 2)
-
-    @property
-    def diamond(self) -> str:
-        x, y = self.x, self.y
-        return f"{x},{y - 6} {x + 6},{y} {x},{y + 6} {x - 6},{y}"
-
 
 @dataclass
-class FunnelChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class FunnelChart(Frame):
     target: float
     target_y: float
     phi: float

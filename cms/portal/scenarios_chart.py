@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import formats
 
-from cms.portal.charts import nice_ceiling, number
+from cms.portal.charts import Frame, MarkerShapes, nice_ceiling, number
 
 STYLES = [
     ("#005eb8", "", "circle"),  # competent WTE: solid blue, circles
@@ -24,24 +24,11 @@ STYLES = [
 
 
 @dataclass
-class Marker:
+class Marker(MarkerShapes):
     x: float
     y: float
     value: Decimal
     label: str
-
-    @property
-    def diamond(self) -> str:
-        x, y = self.x, self.y
-        return f"{x},{y - 6} {x + 6},{y} {x},{y + 6} {x - 6},{y}"
-
-    @property
-    def corner_x(self) -> float:
-        return round(self.x - 5, 2)
-
-    @property
-    def corner_y(self) -> float:
-        return round(self.y - 5, 2)
 
 
 @dataclass
@@ -64,13 +51,7 @@ class Tick:
 
 
 @dataclass
-class LineChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class LineChart(Frame):
     lines: list[Line]
     x_ticks: list[Tick]
     y_ticks: list[Tick]

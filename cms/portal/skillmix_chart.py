@@ -8,7 +8,7 @@ by ``portal/skillmix/matrix_coverage_chart.html``; the same figures are always i
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cms.portal.charts import nice_ceiling, number
+from cms.portal.charts import Frame, nice_ceiling, number
 
 ROW = 34
 LABEL_WIDTH = 260
@@ -34,13 +34,7 @@ class Tick:
 
 
 @dataclass
-class CoverageChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class CoverageChart(Frame):
     bars: list[Bar]
     ticks: list[Tick]
 
