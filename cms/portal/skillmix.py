@@ -10,7 +10,7 @@ of queries, and ``exports.skillmix`` builds the workbooks.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -32,14 +32,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _link(name: str, *args) -> str | None:
-    """A link to a page another part of skill mix serves, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _cells_html(m: matrices.Matrix) -> None:
@@ -139,10 +131,10 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": coverage_chart(shown.coverage),
             "workbook_url": reverse("skillmix:matrix_workbook", args=[team.pk])
             + (f"?{query}" if query else ""),
-            "projection_url": _link("scenarios:projection", team.pk),
-            "train_next_url": _link("scenarios:train_next", team.pk),
-            "scenarios_url": _link("scenarios:list", team.pk),
-            "finder_url": _link("finder:search"),
+            "projection_url": reverse("scenarios:projection", args=[team.pk]),
+            "train_next_url": reverse("scenarios:train_next", args=[team.pk]),
+            "scenarios_url": reverse("scenarios:list", args=[team.pk]),
+            "finder_url": reverse("finder:search"),
         },
     )
 
