@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
+from exports.command_output import write_export
 from exports.plan import build_plan
 from exports.workbooks import plan_workbook
 from ksf.models import StaffMember
@@ -31,21 +32,8 @@ class Command(BaseCommand):
                 % {"staff_number": staff_number}
             )
         plan = build_plan(person)
-        output = output or Path(plan.filename)
-        if output.is_dir():
-            example = output / plan.filename
-            raise CommandError(
-                gettext("%(path)s is a folder: give a file name, e.g. %(example)s")
-                % {"path": output, "example": example}
-            )
         content = plan_workbook(plan)
-        try:
-            output.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(
-                gettext("Could not write %(path)s: %(reason)s.")
-                % {"path": output, "reason": exc.strerror or exc}
-            ) from exc
+        output = write_export(output, plan.filename, content)
         counts = plan.counts
         self.stdout.write(
             self.style.SUCCESS(

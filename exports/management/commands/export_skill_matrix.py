@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
+from exports.command_output import write_export
 from exports.skillmix import matrix_filename, matrix_workbook
 from fellowships.skillmix.matrix import Status, team_matrix
 from ksf import dates
@@ -34,21 +35,8 @@ class Command(BaseCommand):
         team = Team.objects.filter(code__iexact=team_code.strip()).first()
         if team is None:
             raise CommandError(gettext("No team has the code '%(code)s'.") % {"code": team_code})
-        output = output or Path(matrix_filename(team))
-        if output.is_dir():
-            raise CommandError(
-                gettext("%(path)s is a folder: give a file name, e.g. %(example)s")
-                % {"path": output, "example": output / matrix_filename(team)}
-            )
         matrix = team_matrix(team.pk, dates.today())
-        content = matrix_workbook(team, matrix)
-        try:
-            output.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(
-                gettext("Could not write %(path)s: %(reason)s.")
-                % {"path": output, "reason": exc.strerror or exc}
-            ) from exc
+        output = write_export(output, matrix_filename(team), matrix_workbook(team, matrix))
         cells = [c for row in matrix.rows for c in row.cells]
         held = sum(1 for c in cells if c.status is not Status.NOT_HELD)
         below = sum(1 for line in matrix.coverage if line.below)
@@ -63,7 +51,7 @@ class Command(BaseCommand):
                     "team": team.name,
                     "code": team.code,
                     "path": output,
-                    "bytes": len(content),
+                    "bytes": output.stat().st_size,
                     "people": len(matrix.rows),
                     "competencies": len(matrix.columns),
                     "held": held,
