@@ -35,6 +35,10 @@ WIDGET_CLASSES = {
     forms.CheckboxInput: "nhsuk-checkboxes__input",
 }
 
+#: plain selects draw their options inline: Django's own template includes two more
+#: templates per option, most of a page's time when a list has a few hundred choices
+SELECT_TEMPLATE = "portal/forms/select.html"
+
 
 class NHSFormMixin:
     """Give widgets NHS.UK classes and link hints and errors for screen readers."""
@@ -49,6 +53,8 @@ class NHSFormMixin:
                 (c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "nhsuk-input"
             )
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if type(widget) in (forms.Select, forms.SelectMultiple):
+                widget.template_name = SELECT_TEMPLATE
             if isinstance(field, forms.CharField) and field.max_length is None:
                 # Free text has a bound too: the browser stops at it, so nothing typed is lost
                 # to a request too large to read.

@@ -118,7 +118,7 @@ def _months(p: Projection) -> list[dict]:
 def projection(request: HttpRequest, pk: int) -> HttpResponse:
     team = access.team_or_404(request.user, pk)
     today = dates.today()
-    b = coverage.baseline([team.pk], today)
+    b = coverage.baseline([team.pk], today, practised=False)
     form = ProjectionForm(request.GET or None)
     growth = _growth(request, form)
     p = project(b, growth=growth)
@@ -218,7 +218,7 @@ def scenario(request: HttpRequest, pk: int, spk: int) -> HttpResponse:
     item = _scenario_or_404(request, team, spk)
     may_edit = policies.may_edit(request.user, item)
     today = dates.today()
-    b = coverage.baseline([team.pk], today)
+    b = coverage.baseline([team.pk], today, practised=False)
     action = request.POST.get("action") if request.method == "POST" else None
     if request.method == "POST" and action not in ("remove", "rename"):
         action = "add"
@@ -310,7 +310,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = list(policies.readable(request.user, team).filter(pk__in=wanted))
     available = list(policies.readable(request.user, team))
     today = dates.today()
-    b = coverage.baseline([team.pk], today)
+    b = coverage.baseline([team.pk], today, practised=False)
     base = project(b)
     columns = []
     for item in chosen:
@@ -344,7 +344,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 def workbook(request: HttpRequest, pk: int, spk: int) -> HttpResponse:
     team = access.team_or_404(request.user, pk)
     item = _scenario_or_404(request, team, spk)
-    b = coverage.baseline([team.pk], dates.today())
+    b = coverage.baseline([team.pk], dates.today(), practised=False)
     plan = scenarios.plan_of(item)
     w, demand = scenarios.what_if(b, plan)
     content = scenario_exports.scenario_workbook(
@@ -423,7 +423,7 @@ def _ask_to_apply(request: HttpRequest, person: StaffMember, candidate) -> None:
 def train_next(request: HttpRequest, pk: int) -> HttpResponse:
     team = access.team_or_404(request.user, pk)
     today = dates.today()
-    b = coverage.baseline([team.pk], today)
+    b = coverage.baseline([team.pk], today, practised=False)
     p = project(b)
     candidates = ranking.rank(b, p, team.pk, limit=20)
     form = TrainForm(request.POST if request.method == "POST" else None)

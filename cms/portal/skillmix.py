@@ -102,14 +102,16 @@ def _filters(request: HttpRequest, whole: matrices.Matrix):
 # A team's matrix ---------------------------------------------------------------------------
 
 
-def _matrix(request: HttpRequest, team_id: int):
-    """The filter form, the filters and the matrix they give (one baseline read)."""
+def _matrix(request: HttpRequest, team_id: int, *, paged: bool):
+    """The filter form, the filters and the matrix they give (one baseline read); ``paged``,
+    only the page of people asked for (the page; the workbook has everyone)."""
     base = engine.baseline([team_id], dates.today())
-    whole = matrices.matrix_from(base, team_id)
+    page = request.GET.get("page", "1") if paged else None
+    whole = matrices.matrix_from(base, team_id, page=page or 1)  # cheap: for the choices
     form, filters = _filters(request, whole)
-    if filters == matrices.Filters():
+    if filters == matrices.Filters() and paged:
         return form, filters, whole
-    return form, filters, matrices.matrix_from(base, team_id, filters)
+    return form, filters, matrices.matrix_from(base, team_id, filters, page=page)
 
 
 @login_required
@@ -117,9 +119,11 @@ def _matrix(request: HttpRequest, team_id: int):
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     """The team's people by competency, with coverage against demand."""
     team = access.team_or_404(request.user, pk)
-    form, filters, shown = _matrix(request, team.pk)
+    form, filters, shown = _matrix(request, team.pk, paged=True)
     _cells_html(shown)
-    query = request.GET.urlencode()
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    query = kept.urlencode()
     return render(
         request,
         "portal/skillmix/matrix_team.html",
@@ -128,6 +132,10 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "matrix": shown,
             "form": form,
             "filtered": filters != matrices.Filters(),
+            "page_obj": shown.page,
+            "query": query,
+            "anchor": "#matrix-caption",
+            "pagination_label": gettext("Pages of the matrix"),
             "chart": coverage_chart(shown.coverage),
             "workbook_url": reverse("skillmix:matrix_workbook", args=[team.pk])
             + (f"?{query}" if query else ""),
@@ -143,7 +151,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def matrix_workbook(request: HttpRequest, pk: int) -> HttpResponse:
     team = access.team_or_404(request.user, pk)
-    _, _, shown = _matrix(request, team.pk)
+    _, _, shown = _matrix(request, team.pk, paged=False)
     return _xlsx(workbooks.matrix_workbook(team, shown), workbooks.matrix_filename(team))
 
 
@@ -174,7 +182,7 @@ def _cover_html(result: boards.ServiceBoard) -> None:
 
 def _board_page(request: HttpRequest, *, teams, services, service=None) -> HttpResponse:
     today = dates.today()
-    result = boards.board(teams, today)
+    result = boards.board(teams, today, most_keys=boards.KEYS_ON_PAGE)
     _cover_html(result)
     return render(
         request,

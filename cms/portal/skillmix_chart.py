@@ -11,6 +11,9 @@ from decimal import Decimal
 from cms.portal.charts import Frame, nice_ceiling, number
 
 ROW = 34
+#: bars the chart draws at most: past a couple of dozen a chart is a wall (the table below it
+#: has every competency)
+MOST_BARS = 25
 LABEL_WIDTH = 260
 PLOT_WIDTH = 420
 TOP = 28
@@ -37,6 +40,8 @@ class Tick:
 class CoverageChart(Frame):
     bars: list[Bar]
     ticks: list[Tick]
+    #: competencies the chart leaves out (the table has them)
+    left_out: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -44,8 +49,23 @@ class CoverageChart(Frame):
 
 
 def coverage_chart(lines) -> CoverageChart:
-    """``lines`` are ``fellowships.skillmix.matrix.CoverageLine`` with demand."""
+    """``lines`` are ``fellowships.skillmix.matrix.CoverageLine``: those with demand or
+    someone competent. Past ``MOST_BARS`` only the least covered are drawn, in the table's
+    order; work with demand before competence with none."""
     lines = [line for line in lines if line.has_demand or line.competent_wte]
+    left_out = max(0, len(lines) - MOST_BARS)
+    if left_out:
+        kept = {
+            id(line)
+            for line in sorted(
+                lines,
+                key=lambda line: (
+                    not line.has_demand,
+                    line.ratio if line.ratio is not None else Decimal(0),
+                ),
+            )[:MOST_BARS]
+        }
+        lines = [line for line in lines if id(line) in kept]
     top = nice_ceiling(
         max([max(line.competent_wte, line.demand_wte) for line in lines], default=Decimal(1))
     )
@@ -76,4 +96,5 @@ def coverage_chart(lines) -> CoverageChart:
         plot_bottom=plot_bottom,
         bars=bars,
         ticks=ticks,
+        left_out=left_out,
     )

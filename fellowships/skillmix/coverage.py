@@ -196,9 +196,12 @@ def _better(a: Mapping[str, Any], b: Holding | None, today: datetime.date) -> bo
     return a["verified_on"] > (b.verified_on or datetime.date.min)
 
 
-def baseline(team_ids: Iterable[int], today: datetime.date) -> Baseline:
+def baseline(team_ids: Iterable[int], today: datetime.date, *, practised: bool = True) -> Baseline:
     """Everything the skill-mix pages need about these teams on ``today``: a fixed number of
-    queries (about twelve, with the fellowships hook), whatever the teams' size."""
+    queries (about twelve, with the fellowships hook), whatever the teams' size.
+
+    ``practised=False`` leaves each holding's ``practised_on`` unread: only the matrix shows
+    it, and for a whole service it is the costliest read (every person's roll-up rows)."""
     team_ids = sorted(set(team_ids))
     s = FlagSettings.load()
     minutes_per_wte_week = Decimal(s.full_time_hours) * 60 * Decimal(s.clinical_fraction)
@@ -267,11 +270,12 @@ def baseline(team_ids: Iterable[int], today: datetime.date) -> Baseline:
                     att["verified_on"],
                     att["expires_on"],
                 )
-        for r in (
+        last_practised = (
             PracticeDay.objects.filter(staff_id__in=staff_ids, day__lte=today)
             .values("staff_id", "competency_id")
             .annotate(last=Max("day"))
-        ):
+        )
+        for r in last_practised if practised else ():
             h = holdings.get((r["staff_id"], r["competency_id"]))
             if h is not None:
                 h.practised_on = r["last"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import FlagSettings
@@ -21,6 +22,10 @@ from ksf.models import Band
 from ksf.models.choices import BAND_ORDER
 
 _DIGITS = re.compile(r"(\d+)")
+
+#: people a page of the matrix shows: most teams fit on one; a team of 200 (28,000 cells)
+#: would be a page of megabytes that no one could take in
+PEOPLE_PER_PAGE = 30
 
 
 class Status(StrEnum):
@@ -150,6 +155,13 @@ class Matrix:
     framework_choices: list[str]
     competency_choices: list[tuple[int, str]]
     band_choices: list[tuple[str, str]]
+    #: the page of people shown (``None``: everyone, as the workbook has them)
+    page: Page | None = None
+
+    @property
+    def people(self) -> int:
+        """How many people match the filters (on every page)."""
+        return self.page.paginator.count if self.page else len(self.rows)
 
     @property
     def columns(self) -> list[Column]:
@@ -197,7 +209,7 @@ def status_of(
 
 
 def team_matrix(team_id: int, today: datetime.date, filters: Filters | None = None) -> Matrix:
-    """The matrix of one team on ``today``, narrowed by ``filters``."""
+    """The matrix of one team on ``today``, narrowed by ``filters``, everyone on it."""
     return matrix_from(engine.baseline([team_id], today), team_id, filters)
 
 
@@ -208,9 +220,14 @@ def matrix_from(
     *,
     settings: FlagSettings | None = None,
     found: dict | None = None,
+    page: int | str | None = None,
 ) -> Matrix:
     """The matrix of one of the baseline's teams: no queries beyond the settings (pass them,
-    and ``found``, the baseline's coverage, to build many teams' matrices from one read)."""
+    and ``found``, the baseline's coverage, to build many teams' matrices from one read).
+
+    ``page``: only that page of ``PEOPLE_PER_PAGE`` people (a number out of range gives the
+    nearest page) gets its cells; without it, everyone does. Coverage is always the whole
+    team's."""
     filters = filters or Filters()
     settings = settings or FlagSettings.load()
     today = base.today
@@ -234,7 +251,26 @@ def matrix_from(
         for pk in held_competencies | demanded
         if pk in base.competencies
     ]
-    all_columns.sort(key=lambda c: (c.framework.lower(), natural(c.idnumber), c.name.lower()))
+    # Frameworks the team's work needs most come first, then those its people hold most: a
+    # framework few of them hold (prescribing, in a team of support workers) goes to the end
+    # rather than opening the table with a block of empty cells.
+    needed: dict[str, int] = {}
+    held: dict[str, int] = {}
+    for column in all_columns:
+        needed[column.framework] = needed.get(column.framework, 0) + (column.pk in demanded)
+    for staff_id, competency_id in base.holdings:
+        if staff_id in member_ids and competency_id in base.competencies:
+            name = base.competencies[competency_id][2]
+            held[name] = held.get(name, 0) + 1
+    all_columns.sort(
+        key=lambda c: (
+            -needed.get(c.framework, 0),
+            -held.get(c.framework, 0),
+            c.framework.lower(),
+            natural(c.idnumber),
+            c.name.lower(),
+        )
+    )
 
     columns = [
         c
@@ -250,9 +286,16 @@ def matrix_from(
 
     band_labels = dict(Band.choices)
     groups: dict[str, list[Row]] = {}
-    for m in sorted(members, key=lambda m: (BAND_ORDER.get(m.band, 99), m.name)):
-        if filters.band and m.band != filters.band:
-            continue
+    shown = [
+        m
+        for m in sorted(members, key=lambda m: (BAND_ORDER.get(m.band, 99), m.name))
+        if not filters.band or m.band == filters.band
+    ]
+    people_page = None
+    if page is not None:
+        people_page = Paginator(shown, PEOPLE_PER_PAGE).get_page(page)
+        shown = list(people_page.object_list)
+    for m in shown:
         row = Row(m.staff_id, m.name, m.band, m.wte, m.post_title)
         for column in columns:
             holding = base.holdings.get((m.staff_id, column.pk))
@@ -302,4 +345,5 @@ def matrix_from(
         framework_choices=sorted({c.framework for c in all_columns}, key=str.lower),
         competency_choices=[(c.pk, c.label) for c in all_columns],
         band_choices=[(b, str(band_labels.get(b, b))) for b in present_bands],
+        page=people_page,
     )

@@ -30,6 +30,9 @@ from ksf.models.choices import BAND_ORDER
 from ksf.reviews.selectors import reviews_due
 
 ZERO = Decimal("0")
+#: key competencies the service page shows at most (those short by the most WTE across the
+#: teams); the board workbook has them all
+KEYS_ON_PAGE = 20
 WORKFORCE_PERMISSION = "ksf.view_workforce_team"
 
 
@@ -127,6 +130,8 @@ class ServiceBoard:
     bands: list[tuple[str, str]]  # (band, label) that any team has, in band order
     kinds: list[tuple[str, str]]  # flag kinds (value, label)
     key_competencies: list[KeyCompetency]
+    #: key competencies with demand left out by ``most_keys`` (the shortest are kept)
+    keys_left_out: int = 0
 
     @property
     def totals(self) -> TeamColumn:
@@ -148,10 +153,15 @@ class ServiceBoard:
 
 
 def board(
-    teams: Sequence[Team], today: datetime.date, *, base: engine.Baseline | None = None
+    teams: Sequence[Team],
+    today: datetime.date,
+    *,
+    base: engine.Baseline | None = None,
+    most_keys: int | None = None,
 ) -> ServiceBoard:
     """Every figure of the service view for ``teams`` (already filtered by the policy);
-    ``base``, the teams' baseline if the caller has read it already."""
+    ``base``, the teams' baseline if the caller has read it already; ``most_keys``, at most
+    that many key competencies: those whose teams are short by the most WTE in all."""
     columns = {t.pk: TeamColumn(team=t) for t in teams}
     ids = list(columns)
     settings = FlagSettings.load()
@@ -162,6 +172,12 @@ def board(
         _flags(columns, ids)
         _reviews_and_fellows(columns, ids, today)
     keys = _coverage(columns, ids, today, settings.capacity_threshold, base) if ids else []
+    left_out = 0
+    if most_keys is not None and len(keys) > most_keys:
+        short = _shortfall(columns.values(), settings.capacity_threshold)
+        kept = {k.pk for k in sorted(keys, key=lambda k: -short.get(k.pk, ZERO))[:most_keys]}
+        left_out = len(keys) - most_keys
+        keys = [k for k in keys if k.pk in kept]
     labels = dict(Band.choices)
     result = ServiceBoard(
         today=today,
@@ -170,10 +186,20 @@ def board(
         bands=[(b, str(labels[b])) for b in sorted(bands_seen, key=BAND_ORDER.__getitem__)],
         kinds=[(value, str(label)) for value, label in Flag.Kind.choices],
         key_competencies=keys,
+        keys_left_out=left_out,
     )
     for col in result.teams:
         col.lay_out(result.bands, result.kinds, keys)
     return result
+
+
+def _shortfall(columns, threshold: Decimal) -> dict[int, Decimal]:
+    """Competency -> the WTE its teams lack to reach the threshold, added up over the teams."""
+    short: dict[int, Decimal] = defaultdict(Decimal)
+    for col in columns:
+        for pk, cover in col.cover.items():
+            short[pk] += max(ZERO, cover.demand_wte * threshold - cover.competent_wte)
+    return short
 
 
 def _current(ids: list[int], today: datetime.date):
@@ -248,7 +274,7 @@ def _reviews_and_fellows(columns, ids, today) -> None:
 
 
 def _coverage(columns, ids, today, threshold: Decimal, base=None) -> list[KeyCompetency]:
-    base = base or engine.baseline(ids, today)
+    base = base or engine.baseline(ids, today, practised=False)
     found = engine.coverage(base, today)
     keys: set[int] = set()
     for (team_id, competency_id), (competent, demand, ratio) in found.items():

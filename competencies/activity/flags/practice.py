@@ -186,9 +186,14 @@ def rebuild(
             cursor.execute("SET LOCAL enable_nestloop = off")
         try:
             cursor.execute(sql, [*attended, *params] * (2 if by_type else 1))
-            if returning:
-                return old, cursor.fetchall()
-            return cursor.rowcount
+            new = cursor.fetchall() if returning else []
+            written = cursor.rowcount
         finally:
             if narrow:
                 cursor.execute("SET LOCAL enable_nestloop = on")
+        if pg and not del_where:
+            # The whole roll-up was rewritten: without fresh statistics the planner reads it
+            # as the empty or half-sized table it last sampled, and the skill-mix pages'
+            # per-person reads turn from an index lookup into a scan of every row.
+            cursor.execute(f"ANALYZE {table}")
+        return (old, new) if returning else written
