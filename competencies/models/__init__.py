@@ -9,7 +9,7 @@ from .activity import (
 )
 from .frameworks import Competency, Framework, ScaleValue
 from .portfolio import Attainment, CPDEntry, Evidence, HCPCProfileDraft
-from .practice import PracticeDay
+from .practice import PracticeDay, PracticeWeek
 from .requirements import PostRequirement
 from .workflows import FrameworkApprovalTask
 
@@ -30,5 +30,6 @@ __all__ = [
     "HCPCProfileDraft",
     "PostRequirement",
     "PracticeDay",
+    "PracticeWeek",
     "ScaleValue",
 ]

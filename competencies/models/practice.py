@@ -55,3 +55,41 @@ class PracticeDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id}/{self.team_id}/{self.competency_id} {self.day}"
+
+
+class PracticeWeek(models.Model):
+    """A team's work needing a competency in one week (Monday to Sunday): the roll-up's rows
+    added up over people, days and levels.
+
+    What the skill-mix pages read for a team's demand over the last 52 weeks: a service of 50
+    teams has a few thousand of these rows against a quarter of a million daily ones. Kept by
+    ``competencies.activity.flags.practice.rebuild`` with the daily rows it is derived from.
+    """
+
+    team = models.ForeignKey(
+        "ksf.Team",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=gettext_lazy("team"),
+    )
+    competency = models.ForeignKey(
+        "competencies.Competency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=gettext_lazy("competency"),
+    )
+    week = models.DateField(verbose_name=gettext_lazy("week beginning"))
+    contacts = models.PositiveIntegerField(verbose_name=gettext_lazy("contacts"))
+    minutes = models.PositiveBigIntegerField(verbose_name=gettext_lazy("minutes"))
+
+    class Meta:
+        verbose_name = gettext_lazy("practice week")
+        verbose_name_plural = gettext_lazy("practice weeks")
+        indexes = [models.Index(fields=["team", "week"], name="practiceweek_team_week")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}/{self.competency_id} week of {self.week}"

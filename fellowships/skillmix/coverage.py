@@ -5,8 +5,9 @@ everything the matrix, the service view, the projection, what-if scenarios, the 
 ranking need: the current members (one row per assignment), their best verified attainment per
 competency, when they last practised it, the fellows' expected attainments (through the
 ``register_future_attainments`` hook, never importing their source), the last 12 months of demand
-per team and competency (from the ``PracticeDay`` roll-up), the level the activity map asks of each
-competency, and the settings the capacity-gap flag uses.
+per team and competency (whole weeks from the ``PracticeWeek`` totals, the days either side
+from the ``PracticeDay`` roll-up), the level the activity map asks of each competency, and the
+settings the capacity-gap flag uses.
 
 Everything else here is pure: ``competent_wte`` and ``coverage`` answer for any date from the
 baseline in memory, so the projection and a what-if (which edits a *copy* of the baseline) cost
@@ -36,9 +37,17 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import Max, Q, Sum
 
+from competencies.activity.flags import practice
 from competencies.activity.flags.practice import RULES_SQL
 from competencies.development.registry import future_attainments
-from competencies.models import Attainment, Competency, FlagSettings, PracticeDay, ScaleValue
+from competencies.models import (
+    Attainment,
+    Competency,
+    FlagSettings,
+    PracticeDay,
+    PracticeWeek,
+    ScaleValue,
+)
 from ksf.models import PostAssignment, Team
 
 VERIFIED = Attainment.Status.VERIFIED.value
@@ -196,6 +205,34 @@ def _better(a: Mapping[str, Any], b: Holding | None, today: datetime.date) -> bo
     return a["verified_on"] > (b.verified_on or datetime.date.min)
 
 
+def _demand_minutes(team_ids: list[int], today: datetime.date) -> Iterable[tuple[tuple, int]]:
+    """(team, competency) and the minutes of work needing it in the 52 weeks to ``today``:
+    whole weeks from the weekly totals, the days either side from the daily roll-up (two
+    queries, each a few rows a team and competency)."""
+    first = today - datetime.timedelta(weeks=DEMAND_WEEKS) + ONE_DAY
+    first_whole = practice.monday(first + datetime.timedelta(days=6))  # first Monday >= first
+    last_whole = practice.monday(today + ONE_DAY) - datetime.timedelta(days=7)  # ends <= today
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    for r in (
+        PracticeWeek.objects.filter(
+            team_id__in=team_ids, week__gte=first_whole, week__lte=last_whole
+        )
+        .values("team_id", "competency_id")
+        .annotate(minutes=Sum("minutes"))
+    ):
+        totals[(r["team_id"], r["competency_id"])] += r["minutes"] or 0
+    edges = Q(day__gte=first, day__lt=first_whole) | Q(
+        day__gt=last_whole + datetime.timedelta(days=6), day__lte=today
+    )
+    for r in (
+        PracticeDay.objects.filter(edges, team_id__in=team_ids)
+        .values("team_id", "competency_id")
+        .annotate(minutes=Sum("minutes"))
+    ):
+        totals[(r["team_id"], r["competency_id"])] += r["minutes"] or 0
+    return totals.items()
+
+
 def baseline(team_ids: Iterable[int], today: datetime.date, *, practised: bool = True) -> Baseline:
     """Everything the skill-mix pages need about these teams on ``today``: a fixed number of
     queries (about twelve, with the fellowships hook), whatever the teams' size.
@@ -286,12 +323,8 @@ def baseline(team_ids: Iterable[int], today: datetime.date, *, practised: bool =
         if f.expected_on
     ]
 
-    first = today - datetime.timedelta(weeks=DEMAND_WEEKS) + ONE_DAY
     demand = {
-        (r["team_id"], r["competency_id"]): Decimal(r["minutes"] or 0) / DEMAND_WEEKS
-        for r in PracticeDay.objects.filter(team_id__in=team_ids, day__gte=first, day__lte=today)
-        .values("team_id", "competency_id")
-        .annotate(minutes=Sum("minutes"))
+        key: Decimal(minutes) / DEMAND_WEEKS for key, minutes in _demand_minutes(team_ids, today)
     }
 
     competency_ids = {c for _, c in holdings} | {f.competency_id for f in future}

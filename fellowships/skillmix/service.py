@@ -251,13 +251,16 @@ def _reviews_and_fellows(columns, ids, today) -> None:
         teams_of[staff_id].add(team_id)
     if not teams_of:
         return
-    due = reviews_due(StaffMember.objects.filter(pk__in=list(teams_of)), today)
+    # the people as a subquery, not a list of ids: a service of 750 people would otherwise
+    # send (and parse) three lists of 750 parameters
+    in_post = StaffMember.objects.filter(pk__in=_current(ids, today).values("staff_id"))
+    due = reviews_due(in_post, today)
     for staff_id, review in due.items():
         if review.overdue:
             for team_id in teams_of[staff_id]:
                 columns[team_id].reviews_overdue += 1
     enrolments = list(
-        Enrolment.objects.filter(staff_id__in=list(teams_of), status__in=Enrolment.OPEN)
+        Enrolment.objects.filter(staff__in=in_post, status__in=Enrolment.OPEN)
         .select_related("programme")
         .order_by("target_date", "pk")
     )

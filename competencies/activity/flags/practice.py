@@ -15,7 +15,9 @@ per call, entirely in the database:
 - grouped by person, team, competency, day and level: contacts and minutes.
 
 ``rebuild(team_ids, first, last)`` deletes and re-derives the rows of those teams and days
-(``None``: all of them), so an import that touched one day costs one day's contacts.
+(``None``: all of them), so an import that touched one day costs one day's contacts. It then
+re-adds the weeks those days fall in into ``PracticeWeek`` (per team, competency and week),
+which is what the skill-mix pages read a year of a team's demand from.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from competencies.models import (
     Competency,
     Contact,
     PracticeDay,
+    PracticeWeek,
     ScaleValue,
 )
 from competencies.models.activity import Attendance
@@ -191,9 +194,49 @@ def rebuild(
         finally:
             if narrow:
                 cursor.execute("SET LOCAL enable_nestloop = on")
+        _refresh_weeks(cursor, team_ids, first, last)
         if pg and not del_where:
             # The whole roll-up was rewritten: without fresh statistics the planner reads it
             # as the empty or half-sized table it last sampled, and the skill-mix pages'
             # per-person reads turn from an index lookup into a scan of every row.
             cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"ANALYZE {PracticeWeek._meta.db_table}")
         return (old, new) if returning else written
+
+
+def monday(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s week: the key of its ``PracticeWeek`` rows."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def week_of_sql(column: str) -> str:
+    """SQL for the Monday of the week of a date column (ISO weeks begin on Monday)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('week', {column}) AS date)"
+    return f"date({column}, 'weekday 0', '-6 days')"  # the coming Sunday, less six days
+
+
+def _refresh_weeks(cursor, team_ids, first, last) -> None:
+    """Re-add up the weeks that hold the days ``first`` to ``last`` of these teams (``None``:
+    every team, or no bound), from the daily rows just rebuilt."""
+    weeks = PracticeWeek._meta.db_table
+    first_week = monday(first) if first is not None else None
+    last_week = monday(last) if last is not None else None
+    where, params = _filters(team_ids, first_week, last_week, weeks, "week")
+    if where:
+        cursor.execute(f"DELETE FROM {weeks} WHERE {' AND '.join(where)}", params)
+    else:
+        cursor.execute(f"DELETE FROM {weeks}")
+    last_day = last_week + datetime.timedelta(days=6) if last_week is not None else None
+    where, params = _filters(team_ids, first_week, last_day, "p", "day")
+    cursor.execute(
+        f"""
+        INSERT INTO {weeks} (team_id, competency_id, week, contacts, minutes)
+        SELECT p.team_id, p.competency_id, {week_of_sql("p.day")}, SUM(p.contacts),
+               SUM(p.minutes)
+        FROM {PracticeDay._meta.db_table} p
+        {"WHERE " + " AND ".join(where) if where else ""}
+        GROUP BY p.team_id, p.competency_id, {week_of_sql("p.day")}
+        """,
+        params,
+    )
