@@ -18,7 +18,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from fellowships.models import Application, Enrolment, Programme, SupervisorAssignment
 from ksf import dates
-from ksf.models import PostAssignment
+from ksf.models import PostAssignment, StaffMember
 from ksf.policies import _active
 
 AnyUser = User | AnonymousUser
@@ -101,6 +101,21 @@ class ApplicationPolicy:
         return (
             PostAssignment.objects.current(dates.today())
             .filter(staff_id=application.staff_id, team__service__lead__user=user)
+            .exists()
+        )
+
+    def may_nominate(self, user: AnyUser, person: StaffMember) -> bool:
+        """The person's line manager, team lead or service lead today, or a holder of
+        ``change_application``; never the person themselves (they apply)."""
+        if not _active(user) or person.user_id == user.pk:
+            return False
+        if user.has_perm("fellowships.change_application"):
+            return True
+        today = dates.today()
+        return (
+            PostAssignment.objects.current(today)
+            .filter(staff_id=person.pk)
+            .filter(_structure(user, today))
             .exists()
         )
 

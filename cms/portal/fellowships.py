@@ -57,7 +57,7 @@ def _enrolment_or_404(request: HttpRequest, pk: int) -> Enrolment:
 def _application_or_404(request: HttpRequest, pk: int) -> Application:
     application = (
         application_policy.readable(request.user)
-        .select_related("programme", "staff__user", "supported_by", "decided_by")
+        .select_related("programme", "staff__user", "supported_by", "decided_by", "nominated_by")
         .filter(pk=pk)
         .first()
     )
@@ -125,6 +125,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "form": form,
             "problems": services.entry_problems(person, programme, dates.today()),
+            "nomination": services.nomination_of(person, programme),
         },
     )
 
@@ -146,7 +147,18 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
                 request.POST if request.POST.get("form") == "decide" else None,
                 programme=item.programme,
             )
+    may_complete = (
+        item.status == Application.Status.NOMINATED and item.staff.user_id == request.user.pk
+    )
     if request.method == "POST":
+        if request.POST.get("form") == "decline" and may_complete:
+            try:
+                services.decline_nomination(item, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, gettext("You declined the nomination."))
+            return redirect(item.get_absolute_url())
         if request.POST.get("form") == "support" and support_form is not None:
             if support_form.is_valid():
                 try:
@@ -189,6 +201,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": services.entry_problems(item.staff, item.programme, dates.today()),
             "support_form": support_form,
             "decision_form": decision_form,
+            "may_complete": may_complete,
             "enrolment": getattr(item, "enrolment", None),
         },
     )

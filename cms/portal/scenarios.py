@@ -4,9 +4,9 @@ Thin views: ``fellowships.skillmix`` computes (``coverage``, ``projection``, ``r
 writes (``scenarios``); ``fellowships.skillmix.policies`` decides who reads a scenario (people
 who may see the team's workforce) and who changes it (its author). A team or scenario the user
 may not read answers 404 alike. The one-click actions on the who-to-train-next list call the
-existing services: ``ksf.reviews.services.save_objective`` for a PDP objective, and, since an
-application is always made by the applicant (``fellowships.enrolments.services.apply``), a
-notification asking the person to apply, linked to the programme's application page.
+existing services: ``ksf.reviews.services.save_objective`` for a PDP objective, and
+``fellowships.enrolments.services.nominate`` to start the person's application, which waits
+for them to say why they want to train (or to decline).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
@@ -28,6 +27,7 @@ from cms.portal.scenarios_chart import line_chart, month_label
 from cms.portal.scenarios_forms import ChangeForm, ProjectionForm, ScenarioForm, TrainForm
 from exports import skillmix_scenario as scenario_exports
 from exports.workbooks import XLSX_CONTENT_TYPE
+from fellowships.enrolments import services as enrolment_services
 from fellowships.models import Programme, Scenario, ScenarioChange
 from fellowships.skillmix import coverage, policies, ranking, scenarios
 from fellowships.skillmix.projection import Projection, project
@@ -35,7 +35,6 @@ from ksf import access, dates
 from ksf.models import StaffMember, Team
 from ksf.reviews import selectors as review_selectors
 from ksf.reviews import services as review_services
-from ksf.services import notify
 
 MAX_COMPARED = 3
 
@@ -398,24 +397,22 @@ def _objective(request: HttpRequest, person: StaffMember, candidate):
     return review
 
 
-def _ask_to_apply(request: HttpRequest, person: StaffMember, candidate) -> None:
-    if not candidate.programme_id:
+def _nominate(request: HttpRequest, person: StaffMember, candidate) -> None:
+    """Start the person's application for the candidate's programme (they complete it)."""
+    if not candidate.programme_id:  # the page offers no button then; a crafted post says why
         raise ValidationError(
             gettext("No open programme signs off %(competency)s.")
             % {"competency": candidate.competency}
         )
-    if person.user is None:
-        raise ValidationError(
-            gettext("%(name)s has no login, so cannot be asked to apply.")
-            % {"name": person.full_name}
+    enrolment_services.nominate(
+        person,
+        Programme.objects.get(pk=candidate.programme_id),
+        user=request.user,
+        reason=gettext(
+            "Nominated from the team's plan of who to train next: it would cover the team's "
+            "demand for %(competency)s."
         )
-    notify(
-        person.user,
-        gettext("You are invited to apply for %(programme)s") % {"programme": candidate.programme},
-        gettext("Your manager suggests training in %(competency)s. Apply when you are ready.")
         % {"competency": candidate.competency},
-        url=reverse("fellowships:apply", args=[candidate.programme_id]),
-        key=f"skillmix-apply:{person.pk}:{candidate.programme_id}",
     )
 
 
@@ -445,14 +442,17 @@ def train_next(request: HttpRequest, pk: int) -> HttpResponse:
                         % {"name": person.full_name},
                     )
                     return redirect("reviews:detail", review.pk)
-                _ask_to_apply(request, person, found)
+                _nominate(request, person, found)
             except (ValidationError, PermissionDenied) as refused:
                 messages_ = getattr(refused, "messages", None) or [str(refused)]
                 form.add_error(None, " ".join(str(m) for m in messages_))
             else:
                 messages.success(
                     request,
-                    gettext("%(name)s is asked to apply for %(programme)s.")
+                    gettext(
+                        "%(name)s is nominated for %(programme)s and asked to complete the "
+                        "application."
+                    )
                     % {"name": person.full_name, "programme": found.programme},
                 )
                 return redirect("scenarios:train_next", team.pk)

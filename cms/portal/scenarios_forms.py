@@ -128,7 +128,10 @@ class TrainForm(PortalForm):
     """One click on the who-to-train-next list."""
 
     action = forms.ChoiceField(
-        choices=[("objective", _("Add a PDP objective")), ("apply", _("Ask them to apply"))],
+        choices=[
+            ("objective", _("Add a PDP objective")),
+            ("apply", _("Nominate for the programme")),
+        ],
         widget=forms.HiddenInput,
     )
     staff = forms.IntegerField(widget=forms.HiddenInput)

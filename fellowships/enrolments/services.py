@@ -1,11 +1,13 @@
 """Applications, enrolments and supervisors: every write, atomic and audited.
 
 The rules, each owning its message: a clinician applies for a published programme, once at a
-time, with their line manager's support statement; the lead of their service (or anyone with
-``change_application``) approves with the cost, funding source and backfill hours, or
-declines with a reason; approving someone who does not meet the entry criteria needs a reason
-for setting them aside. Educators assign supervisors (never the fellow; never past a
-supervisor's capacity), pause (the target date moves on by the pause), resume and withdraw.
+time, with their line manager's support statement (or a manager nominates them, and the
+application waits for them to say why they want to train, or to decline); the lead of their
+service (or anyone with ``change_application``) approves with the cost, funding source and
+backfill hours, or declines with a reason; approving someone who does not meet the entry
+criteria needs a reason for setting them aside. Educators assign supervisors (never the
+fellow; never past a supervisor's capacity), pause (the target date moves on by the pause),
+resume and withdraw.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -85,13 +88,122 @@ def _text(value: str, field: str, *, required: bool, message: str) -> str:
     return value
 
 
-@transaction.atomic
-def apply(person: StaffMember, programme: Programme, *, statement: str, user: User) -> Application:
-    """The person applies; their line manager is asked for a support statement."""
-    if person.user_id != user.pk:
-        raise PermissionDenied(gettext("You can only apply for yourself."))
+def _open_for(person: StaffMember, programme: Programme) -> None:
     if not Programme.objects.published().filter(pk=programme.pk).exists():
         raise ValidationError(gettext("This programme is not open for applications."))
+
+
+def nomination_of(person: StaffMember, programme: Programme) -> Application | None:
+    """The nomination waiting for ``person`` to complete, for this programme, if any."""
+    return (
+        Application.objects.filter(
+            staff=person, programme__code=programme.code, status=Application.Status.NOMINATED
+        )
+        .select_related("nominated_by")
+        .first()
+    )
+
+
+@transaction.atomic
+def nominate(person: StaffMember, programme: Programme, *, user: User, reason: str) -> Application:
+    """A manager starts an application for someone they manage. It waits for the person to
+    say why they want to train (or to decline); the manager's reason stands as their support.
+    """
+    if not application_policy.may_nominate(user, person):
+        raise PermissionDenied(
+            gettext("Only %(name)s's line manager, team lead or service lead can nominate them.")
+            % {"name": person.full_name}
+        )
+    _open_for(person, programme)
+    if person.user_id is None:
+        raise ValidationError(
+            gettext(
+                "%(name)s has no login, so cannot complete an application: ask an "
+                "administrator to invite them first."
+            )
+            % {"name": person.full_name}
+        )
+    reason = _text(
+        reason,
+        "reason",
+        required=True,
+        message=gettext("Say why you are nominating them."),
+    )
+    if Application.objects.filter(
+        staff=person,
+        programme__code=programme.code,
+        status__in=[Application.Status.NOMINATED, Application.Status.SUBMITTED],
+    ).exists():
+        raise ValidationError(
+            gettext("%(name)s already has an application for this programme.")
+            % {"name": person.full_name}
+        )
+    if Enrolment.objects.filter(
+        staff=person, programme__code=programme.code, status__in=Enrolment.OPEN
+    ).exists():
+        raise ValidationError(
+            gettext("%(name)s is already enrolled on this programme.") % {"name": person.full_name}
+        )
+    nominator = StaffMember.objects.filter(user=user).first()
+    application = Application.objects.create(
+        staff=person,
+        programme=programme,
+        status=Application.Status.NOMINATED,
+        nominated_by=nominator,
+        manager_support=reason,
+        supported_by=nominator,
+        supported_at=timezone.now(),
+    )
+    audit.log_create(application, user)
+    notify(
+        person.user,
+        gettext("%(name)s nominated you for %(programme)s")
+        % {
+            "name": nominator.full_name if nominator else gettext("An administrator"),
+            "programme": programme.title,
+        },
+        gettext("Say why you want to train to complete the application, or decline it."),
+        url=reverse("fellowships:apply", args=[programme.pk]),
+        topic=application_topic(application),
+    )
+    return application
+
+
+@transaction.atomic
+def decline_nomination(application: Application, *, user: User) -> Application:
+    """The person nominated says no; whoever nominated them is told."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.staff.user_id != user.pk:
+        raise PermissionDenied(gettext("Only the person nominated can decline a nomination."))
+    if application.status != Application.Status.NOMINATED:
+        raise ValidationError(gettext("This application is no longer waiting for you."))
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status"])
+    close_topic(application_topic(application), user)
+    audit.log_change(
+        application,
+        user,
+        _status(Application.Status.NOMINATED.label, Application.Status.WITHDRAWN.label),
+    )
+    nominator = application.nominated_by
+    if nominator is not None and nominator.user_id:
+        notify(
+            nominator.user,
+            gettext("%(name)s declined the nomination for %(programme)s")
+            % {"name": application.staff.full_name, "programme": application.programme.title},
+            "",
+            url=application.get_absolute_url(),
+        )
+    return application
+
+
+@transaction.atomic
+def apply(person: StaffMember, programme: Programme, *, statement: str, user: User) -> Application:
+    """The person applies (completing a nomination if a manager started one); their line
+    manager is asked for a support statement unless the nomination gave it."""
+    if person.user_id != user.pk:
+        raise PermissionDenied(gettext("You can only apply for yourself."))
+    _open_for(person, programme)
     statement = _text(
         statement,
         "statement",
@@ -106,6 +218,9 @@ def apply(person: StaffMember, programme: Programme, *, statement: str, user: Us
         staff=person, programme__code=programme.code, status__in=Enrolment.OPEN
     ).exists():
         raise ValidationError(gettext("You are already enrolled on this programme."))
+    nominated = nomination_of(person, programme)
+    if nominated is not None:
+        return _complete_nomination(nominated, statement, user)
     application = Application.objects.create(staff=person, programme=programme, statement=statement)
     audit.log_create(application, user)
     manager = current_line_manager(person)
@@ -117,6 +232,29 @@ def apply(person: StaffMember, programme: Programme, *, statement: str, user: Us
             gettext("Add your statement of support so the service lead can decide."),
             url=application.get_absolute_url(),
             topic=application_topic(application),
+        )
+    return application
+
+
+def _complete_nomination(application: Application, statement: str, user: User) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    application.statement = statement
+    application.status = Application.Status.SUBMITTED
+    application.save(update_fields=["statement", "status"])
+    close_topic(application_topic(application), user)
+    audit.log_change(
+        application,
+        user,
+        _status(Application.Status.NOMINATED.label, Application.Status.SUBMITTED.label),
+    )
+    nominator = application.nominated_by
+    if nominator is not None and nominator.user_id:
+        notify(
+            nominator.user,
+            gettext("%(name)s completed the application for %(programme)s")
+            % {"name": application.staff.full_name, "programme": application.programme.title},
+            gettext("It now waits for the service lead's decision."),
+            url=application.get_absolute_url(),
         )
     return application
 

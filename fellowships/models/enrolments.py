@@ -14,9 +14,16 @@ from .programmes import Programme, SupervisorRole
 
 
 class Application(models.Model):
-    """A clinician asks to join a programme; the service lead decides, with the costs."""
+    """A clinician asks to join a programme; the service lead decides, with the costs.
+
+    A manager may start one for someone they manage (a nomination): it waits for the person
+    to say why they want to train, or to decline, before anyone decides."""
 
     class Status(models.TextChoices):
+        NOMINATED = (
+            "nominated",
+            pgettext_lazy("application status", "Nominated: waiting for the applicant"),
+        )
         SUBMITTED = "submitted", pgettext_lazy("application status", "Waiting for a decision")
         APPROVED = "approved", pgettext_lazy("application status", "Approved")
         DECLINED = "declined", pgettext_lazy("application status", "Declined")
@@ -34,7 +41,15 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=gettext_lazy("programme"),
     )
-    statement = models.TextField(gettext_lazy("why you are applying"))
+    statement = models.TextField(gettext_lazy("why you are applying"), blank=True)
+    nominated_by = models.ForeignKey(
+        "ksf.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("nominated by"),
+    )
     manager_support = models.TextField(gettext_lazy("line manager's support"), blank=True)
     supported_by = models.ForeignKey(
         "ksf.StaffMember",
@@ -87,7 +102,7 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["staff", "programme"],
-                condition=models.Q(status="submitted"),
+                condition=models.Q(status__in=["nominated", "submitted"]),
                 name="one_open_application_per_programme",
             )
         ]

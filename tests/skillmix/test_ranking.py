@@ -4,6 +4,7 @@ readiness (prerequisites), supervisor capacity and cost; one click adds a PDP ob
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from competencies.activity.flags.practice import rebuild
 from competencies.activity.flags.recompute import recompute_all
@@ -125,3 +126,46 @@ def test_one_click_adds_a_pdp_objective_through_the_review_service(board, client
     objective = review.objectives.get()
     assert "Knee injection" in objective.objective
     assert client.post(url, {"action": "objective", "staff": 0, "competency": 0}).status_code == 200
+
+
+def test_one_click_nominates_the_person_who_then_completes_the_application(board, client):
+    from fellowships.models import Application
+
+    b = board
+    prog = make_programme()
+    Milestone.objects.create(
+        programme=prog, sort_order=5, title="Sign-off", kind=Milestone.Kind.COMPETENCY,
+        competency=b.c1,
+    )  # fmt: skip
+    lead = b.person("Mona", "Manager")
+    lead.user = UserFactory()
+    lead.save()
+    b.team.lead = lead
+    b.team.save()
+    client.force_login(lead.user)
+    url = f"/portal/skill-mix/plan/teams/{b.team.pk}/train-next/"
+    assert "Nominate for the programme" in client.get(url).content.decode()
+    body = {"action": "apply", "staff": b.huw.pk, "competency": b.c1.pk}
+    refused = client.post(url, body)  # Huw has no login: nobody could complete it
+    assert refused.status_code == 200 and "has no login" in refused.content.decode()
+    assert not Application.objects.exists()
+
+    b.huw.user = UserFactory()
+    b.huw.save()
+    response = client.post(url, body, follow=True)
+    assert "Huw Jones is nominated for" in response.content.decode()
+    nomination = Application.objects.get()
+    assert nomination.status == Application.Status.NOMINATED
+    assert nomination.nominated_by == lead and "Knee injection" in nomination.manager_support
+    again = client.post(url, body)
+    assert "already has an application for this programme" in again.content.decode()
+
+    client.force_login(b.huw.user)
+    apply_url = reverse("fellowships:apply", args=[prog.pk])
+    page = client.get(apply_url).content.decode()
+    assert "Mona Manager nominated you on" in page
+    client.post(apply_url, {"statement": "I run the knee clinic on Tuesdays."})
+    nomination.refresh_from_db()
+    assert nomination.status == Application.Status.SUBMITTED
+    assert nomination.statement == "I run the knee clinic on Tuesdays."
+    assert Application.objects.count() == 1  # the nomination, completed: not a second one
