@@ -13,9 +13,9 @@ administrator through the test client (the full request: middleware, view, templ
   up 10%);
 - the service board workbook, built as the background task builds it.
 
-Each is run once untimed, then five times, and the median is printed with its query count; the closing lines
-compare the small and large cases (query counts must match) and the goals (pages under
-200 ms, a what-if under 1 s, the service workbook under 10 s).
+Each is run once untimed, then five times, and the median is printed with its query count;
+the closing lines compare the small and large cases (query counts must match) and the goals
+(pages under 200 ms, a what-if under 1 s, the service workbook under 10 s).
 """
 
 from __future__ import annotations

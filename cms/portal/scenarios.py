@@ -33,7 +33,6 @@ from fellowships.skillmix import coverage, policies, ranking, scenarios
 from fellowships.skillmix.projection import Projection, project
 from ksf import access, dates
 from ksf.models import StaffMember, Team
-from ksf.reviews import selectors as review_selectors
 from ksf.reviews import services as review_services
 
 MAX_COMPARED = 3
@@ -364,20 +363,12 @@ def workbook(request: HttpRequest, pk: int, spk: int) -> HttpResponse:
 
 
 def _objective(request: HttpRequest, person: StaffMember, candidate):
-    review = review_selectors.open_review(person)
-    if review is None:
-        raise ValidationError(
-            gettext("%(name)s has no development review open: start one, then add the objective.")
-            % {"name": person.full_name}
-        )
-    today = dates.today()
     months = 6
     if candidate.programme_id:
         months = Programme.objects.get(pk=candidate.programme_id).target_months or months
-    review_services.save_objective(
-        review,
+    return review_services.add_objective_to_open_review(
+        person,
         request.user,
-        version=review.version,
         data={
             "objective": gettext("Become competent in %(competency)s")
             % {"competency": candidate.competency},
@@ -390,11 +381,10 @@ def _objective(request: HttpRequest, person: StaffMember, candidate):
                 else gettext("Supervised practice, then a sign-off")
             ),
             "support": "",
-            "target_date": today + relativedelta(months=months),
+            "target_date": dates.today() + relativedelta(months=months),
             "status": "",
         },
     )
-    return review
 
 
 def _nominate(request: HttpRequest, person: StaffMember, candidate) -> None:

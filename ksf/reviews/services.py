@@ -552,6 +552,21 @@ OBJECTIVE_FIELDS = ("objective", "gap", "dimension", "actions", "support", "targ
 
 
 @transaction.atomic
+def add_objective_to_open_review(
+    person: StaffMember, user: User, *, data: Mapping[str, Any]
+) -> DevelopmentReview:
+    """Add a PDP objective to the person's review in preparation (as a planning page's one
+    click does); refused, with what to do, when none is open."""
+    review = open_review(person)
+    if review is None:
+        raise ValidationError(
+            gettext("%(name)s has no development review open: start one, then add the objective.")
+            % {"name": person.full_name}
+        )
+    save_objective(review, user, version=review.version, data=data)
+    return review
+
+
 def save_objective(
     review: DevelopmentReview,
     user: User,
