@@ -1,8 +1,9 @@
 """Skill mix on the demo board, checked with axe.
 
 A team lead opens the team's skill matrix, tries a what-if (one person leaves, another enrols
-on the sonography programme), compares it with the baseline, picks who to train next and
-downloads the matrix. A service lead opens the service view and the board workbook.
+on the sonography programme), compares it with the baseline, picks who to train next (a PDP
+objective, and a nomination the clinician then completes) and downloads the matrix. A
+service lead opens the service view and the board workbook.
 """
 
 import io
@@ -96,6 +97,30 @@ def test_manager_reads_the_matrix_tries_a_what_if_and_picks_who_to_train(page, d
     page.get_by_role("button", name=re.compile("Add a PDP objective for Ffion Parry")).first.click()
     expect(page.get_by_text("Objective added to Ffion Parry's development review.")).to_be_visible()
     expect(page.get_by_text("Become competent in").first).to_be_visible()
+    assert_accessible(page)
+
+    # The other click nominates her for the sonography programme ...
+    page.goto(f"/portal/skill-mix/plan/teams/{team.pk}/train-next/")
+    page.get_by_role(
+        "button", name=re.compile("Nominate for the programme Ffion Parry for MSK point-of-care")
+    ).first.click()
+    expect(page.get_by_text(re.compile("Ffion Parry is nominated for"))).to_be_visible()
+    assert_accessible(page)
+
+    # ... and she completes the application from her fellowships page.
+    page.context.clear_cookies()
+    sign_in(page, "clinician")
+    page.goto("/portal/fellowships/")
+    page.get_by_role("link", name="MSK point-of-care ultrasound").first.click()
+    expect(page.get_by_role("heading", name="You were nominated")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Complete the application").click()
+    expect(page.get_by_text("Gareth Owen nominated you on")).to_be_visible()
+    page.get_by_label("Why are you applying?").fill(
+        "To run the shoulder scanning list with the injection clinic."
+    )
+    page.get_by_role("button", name="Send application").click()
+    expect(page.get_by_text("Waiting for a decision").first).to_be_visible()
     assert_accessible(page)
 
 
