@@ -177,24 +177,13 @@ def decline_nomination(application: Application, *, user: User) -> Application:
         raise PermissionDenied(gettext("Only the person nominated can decline a nomination."))
     if application.status != Application.Status.NOMINATED:
         raise ValidationError(gettext("This application is no longer waiting for you."))
-    application.status = Application.Status.WITHDRAWN
-    application.save(update_fields=["status"])
-    close_topic(application_topic(application), user)
-    audit.log_change(
+    return _answer_nomination(
         application,
         user,
-        _status(Application.Status.NOMINATED.label, Application.Status.WITHDRAWN.label),
+        Application.Status.WITHDRAWN,
+        gettext("%(name)s declined the nomination for %(programme)s"),
+        "",
     )
-    nominator = application.nominated_by
-    if nominator is not None and nominator.user_id:
-        notify(
-            nominator.user,
-            gettext("%(name)s declined the nomination for %(programme)s")
-            % {"name": application.staff.full_name, "programme": application.programme.title},
-            "",
-            url=application.get_absolute_url(),
-        )
-    return application
 
 
 @transaction.atomic
@@ -239,21 +228,34 @@ def apply(person: StaffMember, programme: Programme, *, statement: str, user: Us
 def _complete_nomination(application: Application, statement: str, user: User) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     application.statement = statement
-    application.status = Application.Status.SUBMITTED
+    return _answer_nomination(
+        application,
+        user,
+        Application.Status.SUBMITTED,
+        gettext("%(name)s completed the application for %(programme)s"),
+        gettext("It now waits for the service lead's decision."),
+    )
+
+
+def _answer_nomination(
+    application: Application, user: User, status: str, told: str, body: str
+) -> Application:
+    """The person's answer to a nomination: its new status, audited, their notification dealt
+    with, and whoever nominated them told (``told`` with the name and programme)."""
+    application.status = status
     application.save(update_fields=["statement", "status"])
     close_topic(application_topic(application), user)
     audit.log_change(
         application,
         user,
-        _status(Application.Status.NOMINATED.label, Application.Status.SUBMITTED.label),
+        _status(Application.Status.NOMINATED.label, Application.Status(status).label),
     )
     nominator = application.nominated_by
     if nominator is not None and nominator.user_id:
         notify(
             nominator.user,
-            gettext("%(name)s completed the application for %(programme)s")
-            % {"name": application.staff.full_name, "programme": application.programme.title},
-            gettext("It now waits for the service lead's decision."),
+            told % {"name": application.staff.full_name, "programme": application.programme.title},
+            body,
             url=application.get_absolute_url(),
         )
     return application
