@@ -105,7 +105,7 @@ def _filters(request: HttpRequest, whole: matrices.Matrix):
 def _matrix(request: HttpRequest, team_id: int, *, paged: bool):
     """The filter form, the filters and the matrix they give (one baseline read); ``paged``,
     only the page of people asked for (the page; the workbook has everyone)."""
-    base = engine.baseline([team_id], dates.today())
+    base = engine.baseline([team_id], dates.today(), projecting=False)
     page = request.GET.get("page", "1") if paged else None
     whole = matrices.matrix_from(base, team_id, page=page or 1)  # cheap: for the choices
     form, filters = _filters(request, whole)

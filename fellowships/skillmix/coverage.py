@@ -133,9 +133,28 @@ class Baseline:
     frameworks: dict[int, int] = field(default_factory=dict)  # competency -> framework id
     minutes_per_wte_week: Decimal = Decimal("1350")
     threshold: Decimal = Decimal("1.00")
-    renewal_rate: Decimal = DEFAULT_RENEWAL_RATE
-    renewal_from_history: bool = False
-    renewal_history: int = 0  # expiries the rate was read from
+    #: (rate, expiries it was read from); ``None`` until read: ``baseline`` reads it unless
+    #: told the caller will not project, and a projection asking after all reads it then
+    renewal: tuple[Decimal, int] | None = field(default=None, repr=False)
+
+    def _renewal_read(self) -> tuple[Decimal, int]:
+        if self.renewal is None:
+            self.renewal = _renewal(self.today)
+        return self.renewal
+
+    @property
+    def renewal_rate(self) -> Decimal:
+        """The share of expired sign-offs usually renewed (``DEFAULT_RENEWAL_RATE`` without
+        enough history)."""
+        return self._renewal_read()[0]
+
+    @property
+    def renewal_history(self) -> int:
+        return self._renewal_read()[1]
+
+    @property
+    def renewal_from_history(self) -> bool:
+        return self.renewal_history >= RENEWAL_MIN_HISTORY
 
     def copy(self) -> Baseline:
         """A deep copy a what-if may change freely."""
@@ -233,12 +252,20 @@ def _demand_minutes(team_ids: list[int], today: datetime.date) -> Iterable[tuple
     return totals.items()
 
 
-def baseline(team_ids: Iterable[int], today: datetime.date, *, practised: bool = True) -> Baseline:
+def baseline(
+    team_ids: Iterable[int],
+    today: datetime.date,
+    *,
+    practised: bool = True,
+    projecting: bool = True,
+) -> Baseline:
     """Everything the skill-mix pages need about these teams on ``today``: a fixed number of
     queries (about twelve, with the fellowships hook), whatever the teams' size.
 
     ``practised=False`` leaves each holding's ``practised_on`` unread: only the matrix shows
-    it, and for a whole service it is the costliest read (every person's roll-up rows)."""
+    it, and for a whole service it is the costliest read (every person's roll-up rows).
+    ``projecting=False`` leaves the board's renewal rate unread (a query over every sign-off
+    on the board) for a page that shows today only, as the matrix and the service view do."""
     team_ids = sorted(set(team_ids))
     s = FlagSettings.load()
     minutes_per_wte_week = Decimal(s.full_time_hours) * 60 * Decimal(s.clinical_fraction)
@@ -349,7 +376,6 @@ def baseline(team_ids: Iterable[int], today: datetime.date, *, practised: bool =
         for c, order in levels.items()
         if c in frameworks
     }
-    rate, history = _renewal(today)
     return Baseline(
         today=today,
         team_ids=team_ids,
@@ -366,9 +392,7 @@ def baseline(team_ids: Iterable[int], today: datetime.date, *, practised: bool =
         frameworks=frameworks,
         minutes_per_wte_week=minutes_per_wte_week,
         threshold=Decimal(s.capacity_threshold),
-        renewal_rate=rate,
-        renewal_from_history=history >= RENEWAL_MIN_HISTORY,
-        renewal_history=history,
+        renewal=_renewal(today) if projecting else None,
     )
 
 

@@ -277,7 +277,7 @@ def _reviews_and_fellows(columns, ids, today) -> None:
 
 
 def _coverage(columns, ids, today, threshold: Decimal, base=None) -> list[KeyCompetency]:
-    base = base or engine.baseline(ids, today, practised=False)
+    base = base or engine.baseline(ids, today, practised=False, projecting=False)
     found = engine.coverage(base, today)
     keys: set[int] = set()
     for (team_id, competency_id), (competent, demand, ratio) in found.items():
