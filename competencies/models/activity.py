@@ -19,6 +19,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
 
 from .frameworks import Competency, ScaleValue
+from .keys import loose_key
 
 
 class ActivitySource(index.Indexed, models.Model):
@@ -238,22 +239,8 @@ class Contact(models.Model):
         verbose_name=gettext_lazy("source's id"),
     )
     contact_date = models.DateField(verbose_name=gettext_lazy("contact date"))
-    staff = models.ForeignKey(
-        "ksf.StaffMember",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("staff"),
-    )
-    team = models.ForeignKey(
-        "ksf.Team",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("team"),
-    )
+    staff = loose_key("ksf.StaffMember", gettext_lazy("staff"))
+    team = loose_key("ksf.Team", gettext_lazy("team"))
     duration_minutes = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("minutes"))
     attendance = models.CharField(
         max_length=24, choices=Attendance.choices, verbose_name=gettext_lazy("attendance")

@@ -10,32 +10,13 @@ of contacts. Nothing else writes it.
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from .keys import loose_key
+
 
 class PracticeDay(models.Model):
-    staff = models.ForeignKey(
-        "ksf.StaffMember",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("staff"),
-    )
-    team = models.ForeignKey(
-        "ksf.Team",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("team"),
-    )
-    competency = models.ForeignKey(
-        "competencies.Competency",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("competency"),
-    )
+    staff = loose_key("ksf.StaffMember", gettext_lazy("staff"))
+    team = loose_key("ksf.Team", gettext_lazy("team"))
+    competency = loose_key("competencies.Competency", gettext_lazy("competency"))
     day = models.DateField(verbose_name=gettext_lazy("day"))
     level_order = models.IntegerField(
         help_text=gettext_lazy("The sort order of the scale value the work needed."),
@@ -66,22 +47,8 @@ class PracticeWeek(models.Model):
     ``competencies.activity.flags.practice.rebuild`` with the daily rows it is derived from.
     """
 
-    team = models.ForeignKey(
-        "ksf.Team",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("team"),
-    )
-    competency = models.ForeignKey(
-        "competencies.Competency",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-        verbose_name=gettext_lazy("competency"),
-    )
+    team = loose_key("ksf.Team", gettext_lazy("team"))
+    competency = loose_key("competencies.Competency", gettext_lazy("competency"))
     week = models.DateField(verbose_name=gettext_lazy("week beginning"))
     contacts = models.PositiveIntegerField(verbose_name=gettext_lazy("contacts"))
     minutes = models.PositiveBigIntegerField(verbose_name=gettext_lazy("minutes"))

@@ -88,9 +88,16 @@ def _text(value: str, field: str, *, required: bool, message: str) -> str:
     return value
 
 
-def _open_for(person: StaffMember, programme: Programme) -> None:
+def _open_for(programme: Programme) -> None:
     if not Programme.objects.published().filter(pk=programme.pk).exists():
         raise ValidationError(gettext("This programme is not open for applications."))
+
+
+def _enrolled(person: StaffMember, programme: Programme) -> bool:
+    """On the programme (any version of it) now: approved, active or paused."""
+    return Enrolment.objects.filter(
+        staff=person, programme__code=programme.code, status__in=Enrolment.OPEN
+    ).exists()
 
 
 def nomination_of(person: StaffMember, programme: Programme) -> Application | None:
@@ -114,7 +121,7 @@ def nominate(person: StaffMember, programme: Programme, *, user: User, reason: s
             gettext("Only %(name)s's line manager, team lead or service lead can nominate them.")
             % {"name": person.full_name}
         )
-    _open_for(person, programme)
+    _open_for(programme)
     if person.user_id is None:
         raise ValidationError(
             gettext(
@@ -138,9 +145,7 @@ def nominate(person: StaffMember, programme: Programme, *, user: User, reason: s
             gettext("%(name)s already has an application for this programme.")
             % {"name": person.full_name}
         )
-    if Enrolment.objects.filter(
-        staff=person, programme__code=programme.code, status__in=Enrolment.OPEN
-    ).exists():
+    if _enrolled(person, programme):
         raise ValidationError(
             gettext("%(name)s is already enrolled on this programme.") % {"name": person.full_name}
         )
@@ -192,7 +197,7 @@ def apply(person: StaffMember, programme: Programme, *, statement: str, user: Us
     manager is asked for a support statement unless the nomination gave it."""
     if person.user_id != user.pk:
         raise PermissionDenied(gettext("You can only apply for yourself."))
-    _open_for(person, programme)
+    _open_for(programme)
     statement = _text(
         statement,
         "statement",
@@ -203,9 +208,7 @@ def apply(person: StaffMember, programme: Programme, *, statement: str, user: Us
         staff=person, programme__code=programme.code, status=Application.Status.SUBMITTED
     ).exists():
         raise ValidationError(gettext("You have already applied for this programme."))
-    if Enrolment.objects.filter(
-        staff=person, programme__code=programme.code, status__in=Enrolment.OPEN
-    ).exists():
+    if _enrolled(person, programme):
         raise ValidationError(gettext("You are already enrolled on this programme."))
     nominated = nomination_of(person, programme)
     if nominated is not None:
